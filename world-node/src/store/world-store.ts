@@ -1,0 +1,41 @@
+/**
+ * The world-node's durable store: player snapshots, block changes over the generated terrain
+ * (only changes are stored, design decision 7) and small meta values such as the world age.
+ * Embedded mode uses SQLite; distributed mode will use Redis behind the same interface.
+ */
+import type { ChunkKey, PlayerId } from '../../../shared/src/ids.ts'
+import type { PlayerSnapshot } from '../../../shared/src/world-messages.ts'
+
+/** One stored block: absolute world coordinates and the cluster version's block state id. */
+export interface StoredBlock {
+  readonly x: number
+  readonly y: number
+  readonly z: number
+  readonly stateId: number
+}
+
+/** A block change to append: the block and the chunk column that holds it. */
+export interface BlockChangeRecord extends StoredBlock {
+  readonly chunk: ChunkKey
+}
+
+/**
+ * Durable world state. Every write resolves only once the data survives a process crash, so a
+ * caller may confirm the change to a client afterwards (design decision 6).
+ */
+export interface WorldStore {
+  /** The player's last saved snapshot, or null for a player never saved. */
+  loadPlayer (id: PlayerId): Promise<PlayerSnapshot | null>
+  /** Replaces the player's snapshot. */
+  savePlayer (id: PlayerId, snapshot: PlayerSnapshot): Promise<void>
+  /** Every stored change in one chunk column; one entry per block position (the last write). */
+  loadChunkChanges (key: ChunkKey): Promise<StoredBlock[]>
+  /** Appends changes atomically, in order: the last change to a position wins. */
+  appendBlockChanges (changes: readonly BlockChangeRecord[]): Promise<void>
+  /** A meta value (world age, …), or null when unset. */
+  loadMeta (key: string): Promise<string | null>
+  /** Sets a meta value. */
+  saveMeta (key: string, value: string): Promise<void>
+  /** Releases the store; no call may follow. */
+  close (): Promise<void>
+}
