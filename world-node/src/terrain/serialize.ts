@@ -3,7 +3,7 @@
  * packing heightmaps the way the Chunk Data and Update Light packet wants them.
  * Protocol reference: https://minecraft.wiki/w/Java_Edition_protocol/Chunk_format
  */
-import type { ChunkColumnData, ChunkLight } from '../../../shared/src/world-messages.ts'
+import type { ChunkColumnData, ChunkLight } from '#shared/world-messages.ts'
 import { wireBytesOf } from './light-layout.ts'
 import type { BitArray, PCChunk } from './prismarine.ts'
 

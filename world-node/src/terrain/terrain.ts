@@ -7,7 +7,7 @@
  * ready-made palettes, because per-block setBlockStateId() would cost ~100k calls per column.
  */
 import { createRequire } from 'node:module'
-import type { ChunkColumnData } from '../../../shared/src/world-messages.ts'
+import type { ChunkColumnData } from '#shared/world-messages.ts'
 import { bitArrayOfWireBytes, LIGHT_SECTION_BYTES } from './light-layout.ts'
 import { hash2, hash3, hashSeed, mix32, perlin2 } from './noise.ts'
 import { loadChunkKit, type BitArray, type ChunkKit, type ChunkSection, type PCChunk } from './prismarine.ts'
@@ -147,7 +147,7 @@ export function createTerrain (options: TerrainOptions): Terrain {
     const continent = perlin2(seeds.continent, x / 320, z / 320)
     const hills = perlin2(seeds.hills, x / 96, z / 96)
     const detail = perlin2(seeds.detail, x / 24, z / 24)
-    const y = Math.floor(67 + continent * 26 + hills * 12 + detail * 3)
+    const y = Math.floor(67 + continent * 26 + hills * 16 + detail * 4)
     return Math.max(MIN_Y + 8, Math.min(MAX_Y - 16, y))
   }
 
@@ -274,13 +274,13 @@ export function createTerrain (options: TerrainOptions): Terrain {
         const bz = cz * 16 + z
         const y = groundY(bx, bz)
         const beach = y <= BEACH_TOP
-        const depth = 3 + (hash2(seeds.filler, bx, bz) & 1)
+        const depth = 3 + (hash2(seeds.filler, bx, bz) & 1) // dirt (or sand) layers under the top block
         ground[column] = y
-        stoneTop[column] = y - depth
+        stoneTop[column] = y - depth - 1
         topState[column] = beach ? blocks.sand : blocks.grass
         fillerState[column] = beach ? blocks.sand : blocks.dirt
         highest[column] = Math.max(y, SEA_LEVEL)
-        lowestStone = Math.min(lowestStone, y - depth)
+        lowestStone = Math.min(lowestStone, y - depth - 1)
       }
     }
 
