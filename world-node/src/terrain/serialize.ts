@@ -68,11 +68,17 @@ export function dumpColumnLight (chunk: PCChunk): ChunkLight {
     })
     return out
   }
+  // prismarine's setSkyLight()/setBlockLight() light a section without clearing its "empty" bit;
+  // the client would let the data win anyway, but the packet should say one thing per section.
+  const withoutLit = (empty: BitArray, lit: BitArray): Array<[number, number]> => {
+    const litLongs = lit.toLongArray()
+    return empty.toLongArray().map(([high, low], i) => [high & ~(litLongs[i]?.[0] ?? 0), low & ~(litLongs[i]?.[1] ?? 0)])
+  }
   return {
     skyLightMask: chunk.skyLightMask.toLongArray(),
     blockLightMask: chunk.blockLightMask.toLongArray(),
-    emptySkyLightMask: chunk.emptySkyLightMask.toLongArray(),
-    emptyBlockLightMask: chunk.emptyBlockLightMask.toLongArray(),
+    emptySkyLightMask: withoutLit(chunk.emptySkyLightMask, chunk.skyLightMask),
+    emptyBlockLightMask: withoutLit(chunk.emptyBlockLightMask, chunk.blockLightMask),
     skyLight: arrays(chunk.skyLightSections, chunk.skyLightMask),
     blockLight: arrays(chunk.blockLightSections, chunk.blockLightMask)
   }

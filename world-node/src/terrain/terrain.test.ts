@@ -193,6 +193,22 @@ for (const version of VERSIONS) {
       }
     })
 
+    void test('lighting a dark section through prismarine clears its empty bit in the packet', () => {
+      const chunk = terrain.generate(0, 0)
+      chunk.setSkyLight({ x: 1, y: MIN_Y + 1, z: 1 }, 9)
+      chunk.setBlockLight({ x: 1, y: 40, z: 1 }, 12)
+      const light = serializeColumn(chunk, 0, 0, 1).light
+      const section = 1 // first section inside the world
+      assert.equal((light.skyLightMask[0]![1] >>> section) & 1, 1)
+      assert.equal((light.emptySkyLightMask[0]![1] >>> section) & 1, 0)
+      const blockSection = ((40 - MIN_Y) >> 4) + 1
+      assert.equal((light.blockLightMask[0]![1] >>> blockSection) & 1, 1)
+      assert.equal((light.emptyBlockLightMask[0]![1] >>> blockSection) & 1, 0)
+      assert.equal(light.blockLight.length, 1)
+      const index = (((40 - MIN_Y) & 15) << 8) | (1 << 4) | 1
+      assert.equal((light.blockLight[0]![index >> 1]! >> 4) & 15, 12, 'odd x sits in the high nibble on the wire')
+    })
+
     void test('generated columns stay editable through prismarine', () => {
       const chunk = terrain.generate(3, 3)
       const names = ['diamond_block', 'gold_block', 'glass', 'oak_planks', 'torch', 'cobblestone', 'gravel', 'andesite', 'granite', 'diorite',
