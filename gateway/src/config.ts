@@ -1,0 +1,60 @@
+/**
+ * Gateway configuration: the only reader of the gateway's environment variables. Every
+ * problem is collected and reported at once.
+ */
+import mc from 'minecraft-protocol'
+import { EnvReader, type Env } from '#shared/env.ts'
+import { toGatewayId, type GatewayId } from '#shared/ids.ts'
+
+/** Validated gateway settings. */
+export interface GatewayConfig {
+  readonly id: GatewayId
+  readonly host: string
+  readonly port: number
+  readonly onlineMode: boolean
+  /** Game version spoken to clients, e.g. '1.21.4'. One per cluster. */
+  readonly version: string
+  readonly motd: string
+  readonly maxPlayers: number
+  /** Base URL of the session server (Mojang's by default; a local stand-in in tests). */
+  readonly sessionServerUrl: string
+  readonly compressionThreshold: number
+  /** auth-service base URL; empty in embedded mode until the launcher fills it in. */
+  readonly authUrl: string
+  /** New connections allowed per address per minute (0 = unlimited). */
+  readonly connectionsPerAddressPerMinute: number
+  readonly logLevel: string
+}
+
+/** Reads and validates GATEWAY_* settings. Throws ConfigError listing every problem. */
+export function readGatewayConfig (env: Env): GatewayConfig {
+  const r = new EnvReader(env)
+  const version = r.string('GATEWAY_VERSION', '1.21.4')
+  r.check((mc.supportedVersions as string[]).includes(version), `GATEWAY_VERSION=${JSON.stringify(version)}: supported versions are ${(mc.supportedVersions as string[]).slice(-6).join(', ')}`)
+  let id: GatewayId = toGatewayId('gateway-1')
+  try {
+    id = toGatewayId(r.string('GATEWAY_ID', 'gateway-1'))
+  } catch (err) {
+    r.check(false, `GATEWAY_ID: ${(err as Error).message}`)
+  }
+  const sessionServerUrl = r.string('GATEWAY_SESSION_SERVER_URL', 'https://sessionserver.mojang.com')
+  r.check(URL.canParse(sessionServerUrl), `GATEWAY_SESSION_SERVER_URL=${JSON.stringify(sessionServerUrl)}: not a URL`)
+  const authUrl = r.string('GATEWAY_AUTH_URL', '')
+  r.check(authUrl === '' || URL.canParse(authUrl), `GATEWAY_AUTH_URL=${JSON.stringify(authUrl)}: not a URL`)
+  const config: GatewayConfig = {
+    id,
+    host: r.string('GATEWAY_HOST', '0.0.0.0'),
+    port: r.int('GATEWAY_PORT', 25565, 0, 65535),
+    onlineMode: r.bool('GATEWAY_ONLINE_MODE', false),
+    version,
+    motd: r.string('GATEWAY_MOTD', 'A Tessera server'),
+    maxPlayers: r.int('GATEWAY_MAX_PLAYERS', 1000, 1, 100_000),
+    sessionServerUrl: sessionServerUrl.replace(/\/+$/, ''),
+    compressionThreshold: r.int('GATEWAY_COMPRESSION_THRESHOLD', 256, -1, 1_048_576),
+    authUrl: authUrl.replace(/\/+$/, ''),
+    connectionsPerAddressPerMinute: r.int('GATEWAY_CONNECTIONS_PER_ADDRESS_PER_MINUTE', 120, 0, 1_000_000),
+    logLevel: r.oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  }
+  r.done('gateway')
+  return config
+}

@@ -1,0 +1,14 @@
+/** Chat Command (signed or not): a command line without its slash, run by the world-node. */
+import { WorldCommand } from '#shared/world-messages.ts'
+import type { PacketHandler } from '../connection/client-connection.ts'
+import { adapt } from '../protocol/serverbound.ts'
+import { sessionOf } from './session-of.ts'
+
+/** Forwards a command. */
+export const chatCommand: PacketHandler = (client, packet) => {
+  const { command } = adapt.chat_command(packet.params)
+  const session = sessionOf(client)
+  const line = command.trim()
+  if (session === undefined || line === '') return
+  session.send({ type: WorldCommand.RunCommand, playerId: session.playerId, command: line.slice(0, 256) })
+}

@@ -1,0 +1,14 @@
+/** Chat Message: a line for everyone (signatures ignored: secure chat is not enforced). */
+import { WorldCommand } from '#shared/world-messages.ts'
+import type { PacketHandler } from '../connection/client-connection.ts'
+import { adapt } from '../protocol/serverbound.ts'
+import { sessionOf } from './session-of.ts'
+
+/** Forwards a chat line. */
+export const chatMessage: PacketHandler = (client, packet) => {
+  const { message } = adapt.chat_message(packet.params)
+  const session = sessionOf(client)
+  const text = message.trim()
+  if (session === undefined || text === '') return
+  session.send({ type: WorldCommand.SendChat, playerId: session.playerId, text })
+}

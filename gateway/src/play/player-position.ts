@@ -1,0 +1,27 @@
+/**
+ * Set Player Position / Position and Rotation / Rotation / Movement Status: forward the move to
+ * the world-node (which checks it) and move the view when the player enters another chunk.
+ * https://minecraft.wiki/w/Java_Edition_protocol/Packets#Set_Player_Position
+ */
+import { WorldCommand } from '#shared/world-messages.ts'
+import type { PacketHandler } from '../connection/client-connection.ts'
+import { adapt } from '../protocol/serverbound.ts'
+import { sessionOf } from './session-of.ts'
+
+/** Handles all four movement packets. */
+export const playerPosition: PacketHandler = (client, packet) => {
+  const move = adapt.move(packet.name, packet.params)
+  const session = sessionOf(client)
+  if (session === undefined || session.awaitingTeleport) return
+  if (move.x !== undefined && move.y !== undefined && move.z !== undefined) {
+    session.x = move.x
+    session.y = move.y
+    session.z = move.z
+  }
+  if (move.yaw !== undefined && move.pitch !== undefined) {
+    session.yaw = move.yaw
+    session.pitch = move.pitch
+  }
+  session.send({ type: WorldCommand.MovePlayer, playerId: session.playerId, ...move })
+  if (Math.floor(session.x / 16) !== session.centre.x || Math.floor(session.z / 16) !== session.centre.z) session.updateView()
+}

@@ -1,0 +1,143 @@
+/**
+ * One client's byte pipeline, as stream stages: decrypt → split frames → decompress → parse,
+ * and on the way out serialize → compress → frame → encrypt. The gateway owns every stage so
+ * it can enforce limits; minecraft-protocol only supplies the (de)serializers.
+ */
+import { createCipheriv, createDecipheriv, type Cipheriv, type Decipheriv } from 'node:crypto'
+import type { Socket } from 'node:net'
+import { TesseraError } from '#shared/errors.ts'
+import { compressPacket, decompressFrame, frame } from './compression.ts'
+import { FrameDecoder } from './frame-decoder.ts'
+import { codecFor, type PacketCodec, type ProtocolState, type RawPacket } from './packet-codec.ts'
+
+/** Outbound bytes queued beyond this mean the client cannot keep up: it is disconnected. */
+export const MAX_OUTBOUND_BUFFER = 16 * 1024 * 1024
+
+/** What the connection reports to its owner. */
+export interface ProtocolEvents {
+  packet (packet: RawPacket): void
+  /** A protocol violation (bad frame, bad packet) or a socket error. Called at most once. */
+  failure (error: Error): void
+  close (): void
+}
+
+/** A client connection speaking the Minecraft protocol over a socket. */
+export class ProtocolConnection {
+  readonly socket: Socket
+  readonly remoteAddress: string
+  #state: ProtocolState = 'handshaking'
+  #version: string
+  #codec: PacketCodec
+  #threshold = -1
+  #cipher: Cipheriv | undefined
+  #decipher: Decipheriv | undefined
+  readonly #frames = new FrameDecoder()
+  readonly #events: ProtocolEvents
+  #failed = false
+  #closed = false
+  bytesIn = 0
+  bytesOut = 0
+
+  constructor (socket: Socket, version: string, events: ProtocolEvents) {
+    this.socket = socket
+    this.remoteAddress = socket.remoteAddress ?? 'unknown'
+    this.#version = version
+    this.#codec = codecFor(version, 'handshaking')
+    this.#events = events
+    socket.setNoDelay(true)
+    socket.on('data', (data: Buffer) => { this.#onData(data) })
+    socket.on('error', (err) => { this.#fail(err) })
+    socket.on('close', () => {
+      this.#closed = true
+      this.#events.close()
+    })
+  }
+
+  get state (): ProtocolState { return this.#state }
+  get version (): string { return this.#version }
+  get closed (): boolean { return this.#closed }
+  /** The negotiated compression threshold, or -1 before Set Compression. */
+  get compressionThreshold (): number { return this.#threshold }
+
+  /** Switches the packet tables to another state (and version, when the client chose one). */
+  setState (state: ProtocolState, version = this.#version): void {
+    this.#state = state
+    this.#version = version
+    this.#codec = codecFor(version, state)
+  }
+
+  /** Turns on AES/CFB8 with the shared secret, both ways, from the next byte. */
+  enableEncryption (sharedSecret: Buffer): void {
+    this.#cipher = createCipheriv('aes-128-cfb8', sharedSecret, sharedSecret)
+    this.#decipher = createDecipheriv('aes-128-cfb8', sharedSecret, sharedSecret)
+  }
+
+  /** Compresses packets at or above threshold from the next packet on (after Set Compression was sent). */
+  enableCompression (threshold: number): void {
+    this.#threshold = threshold
+  }
+
+  /** Serializes and sends one packet in the current state. */
+  write (name: string, params: unknown): void {
+    this.writePacket(this.#codec.encode(name, params))
+  }
+
+  /** Encodes a packet in the current state without sending it (for encode-once fan-out). */
+  encode (name: string, params: unknown): Buffer {
+    return this.#codec.encode(name, params)
+  }
+
+  /** Sends already-serialized packet bytes (id + fields). */
+  writePacket (packet: Buffer): void {
+    const body = this.#threshold >= 0 ? compressPacket(packet, this.#threshold) : packet
+    this.writeFrame(frame(body))
+  }
+
+  /**
+   * Sends a complete frame (length prefix included) built for this connection's compression
+   * threshold; only encryption is applied here. Shared by every client that needs the bytes.
+   */
+  writeFrame (framed: Buffer): void {
+    if (this.#closed || this.socket.destroyed) return
+    const out = this.#cipher === undefined ? framed : this.#cipher.update(framed)
+    this.bytesOut += out.length
+    this.socket.write(out)
+    if (this.socket.writableLength > MAX_OUTBOUND_BUFFER) {
+      this.#fail(new TesseraError('GW_KEEPALIVE_TIMEOUT', 'client is not reading (outbound buffer full)'))
+    }
+  }
+
+  /** Flushes and closes the socket. */
+  end (): void {
+    if (this.#closed) return
+    this.socket.end()
+    // A client that never reads would keep the socket half-open forever.
+    setTimeout(() => { this.socket.destroy() }, 1000).unref()
+  }
+
+  /** Closes at once. */
+  destroy (): void {
+    this.socket.destroy()
+  }
+
+  #onData (data: Buffer): void {
+    if (this.#failed) return
+    this.bytesIn += data.length
+    try {
+      const plain = this.#decipher === undefined ? data : this.#decipher.update(data)
+      for (const body of this.#frames.push(plain)) {
+        const packet = this.#threshold >= 0 ? decompressFrame(body, this.#threshold) : body
+        this.#events.packet(this.#codec.decode(packet))
+        if (this.#failed || this.#closed) return
+      }
+    } catch (err) {
+      this.#fail(err as Error)
+    }
+  }
+
+  #fail (error: Error): void {
+    if (this.#failed) return
+    this.#failed = true
+    this.#events.failure(error)
+  }
+}

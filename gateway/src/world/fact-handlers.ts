@@ -1,0 +1,162 @@
+/**
+ * Facts from world-nodes turned into packets for the players who should see them. One entry
+ * per fact; packets meant for many players are encoded once (OutboundFrames) and the same bytes
+ * are written to each.
+ */
+import type { ChunkKey } from '#shared/ids.ts'
+import { WorldFact, type NodeToGateway } from '#shared/world-messages.ts'
+import type { GatewayContext } from '../gateway-context.ts'
+import { textComponent } from '../packets/text.ts'
+import { angleByte } from '../packets/angles.ts'
+import { entityPositionPacket, gameModeId, playerInfoAddPacket, spawnPlayerPacket, updateTimePacket } from '../packets/play-packets.ts'
+import type { PlayerSession } from '../session/player-session.ts'
+import { onPlayerAttached } from '../session/enter-play.ts'
+import type { KnownEntity } from './world-router.ts'
+
+type FactOf<T extends NodeToGateway['type']> = Extract<NodeToGateway, { type: T }>
+type FactTable = { readonly [T in NodeToGateway['type']]: (ctx: GatewayContext, fact: FactOf<T>) => void }
+
+/** Writes one shared frame to every session in the list. */
+function fanOut (sessions: Iterable<PlayerSession>, frame: () => Buffer): void {
+  let bytes: Buffer | undefined
+  for (const session of sessions) {
+    bytes ??= frame()
+    session.client.protocol.writeFrame(bytes)
+  }
+}
+
+function allSessions (ctx: GatewayContext): Iterable<PlayerSession> {
+  return ctx.players.sessions()
+}
+
+function showEntity (ctx: GatewayContext, viewer: PlayerSession, entity: KnownEntity): void {
+  viewer.visibleEntities.add(entity.entityId)
+  viewer.client.write('spawn_entity', spawnPlayerPacket(ctx.registries, entity.entityId, entity.playerId, entity.x, entity.y, entity.z, entity.yaw, entity.pitch))
+  viewer.client.write('entity_head_rotation', { entityId: entity.entityId, headYaw: angleByte(entity.yaw) })
+}
+
+function viewersOf (ctx: GatewayContext, ...chunks: ChunkKey[]): Set<PlayerSession> {
+  const out = new Set<PlayerSession>()
+  for (const chunk of chunks) for (const session of ctx.world.chunkIndex.viewers(chunk)) out.add(session)
+  return out
+}
+
+const handlers: FactTable = {
+  [WorldFact.Welcome]: () => {},
+  [WorldFact.PlayerAttached]: (ctx, fact) => {
+    const session = ctx.players.session(fact.playerId)
+    if (session !== undefined) onPlayerAttached(session, fact)
+  },
+  [WorldFact.AttachRefused]: (ctx, fact) => {
+    ctx.players.session(fact.playerId)?.client.disconnect(fact.reason)
+  },
+  [WorldFact.ChunkData]: (ctx, fact) => {
+    ctx.players.session(fact.playerId)?.receiveChunk(fact.column)
+  },
+  [WorldFact.BlockChanged]: (ctx, fact) => {
+    fanOut(ctx.world.chunkIndex.viewers(fact.chunk), () => ctx.frames.play('block_change', { location: { x: fact.x, y: fact.y, z: fact.z }, type: fact.stateId }))
+  },
+  [WorldFact.BlockChangeAcked]: (ctx, fact) => {
+    ctx.players.session(fact.playerId)?.client.write('acknowledge_player_digging', { sequenceId: fact.sequence })
+  },
+  [WorldFact.EntitySpawned]: (ctx, fact) => {
+    const entity: KnownEntity = { entityId: fact.entityId, playerId: fact.playerId, name: fact.name, x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, chunk: fact.chunk }
+    ctx.world.entities.set(fact.entityId, entity)
+    for (const viewer of ctx.world.chunkIndex.viewers(fact.chunk)) {
+      if (viewer.entityId === fact.entityId || viewer.visibleEntities.has(fact.entityId)) continue
+      showEntity(ctx, viewer, entity)
+    }
+  },
+  [WorldFact.EntityMoved]: (ctx, fact) => {
+    const entity = ctx.world.entities.get(fact.entityId)
+    if (entity === undefined) return
+    entity.x = fact.x
+    entity.y = fact.y
+    entity.z = fact.z
+    entity.yaw = fact.yaw
+    entity.pitch = fact.pitch
+    entity.chunk = fact.chunk
+    let move: Buffer | undefined
+    let head: Buffer | undefined
+    const hidden: PlayerSession[] = []
+    for (const viewer of viewersOf(ctx, fact.chunk, fact.fromChunk)) {
+      if (viewer.entityId === fact.entityId) continue
+      const inView = viewer.loaded.has(fact.chunk)
+      if (viewer.visibleEntities.has(fact.entityId)) {
+        if (!inView) {
+          hidden.push(viewer)
+          continue
+        }
+        move ??= ctx.frames.play('sync_entity_position', entityPositionPacket(fact.entityId, fact.x, fact.y, fact.z, fact.yaw, fact.pitch, fact.onGround))
+        head ??= ctx.frames.play('entity_head_rotation', { entityId: fact.entityId, headYaw: angleByte(fact.yaw) })
+        viewer.client.protocol.writeFrame(move)
+        viewer.client.protocol.writeFrame(head)
+      } else if (inView) {
+        showEntity(ctx, viewer, entity)
+      }
+    }
+    if (hidden.length > 0) {
+      for (const viewer of hidden) viewer.visibleEntities.delete(fact.entityId)
+      fanOut(hidden, () => ctx.frames.play('entity_destroy', { entityIds: [fact.entityId] }))
+    }
+  },
+  [WorldFact.EntityAnimated]: (ctx, fact) => {
+    const viewers = [...ctx.world.chunkIndex.viewers(fact.chunk)].filter((v) => v.visibleEntities.has(fact.entityId))
+    fanOut(viewers, () => ctx.frames.play('animation', { entityId: fact.entityId, animation: fact.animation === 'swing_main' ? 0 : 3 }))
+  },
+  [WorldFact.EntityRemoved]: (ctx, fact) => {
+    ctx.world.entities.delete(fact.entityId)
+    const viewers = [...allSessions(ctx)].filter((v) => v.visibleEntities.delete(fact.entityId))
+    fanOut(viewers, () => ctx.frames.play('entity_destroy', { entityIds: [fact.entityId] }))
+  },
+  [WorldFact.PlayerPositionSet]: (ctx, fact) => {
+    ctx.players.session(fact.playerId)?.teleport(fact.x, fact.y, fact.z, fact.yaw, fact.pitch)
+  },
+  [WorldFact.InventoryUpdated]: (ctx, fact) => {
+    ctx.players.session(fact.playerId)?.updateSlots(fact.slots, fact.selectedSlot)
+  },
+  [WorldFact.GameModeChanged]: (ctx, fact) => {
+    const session = ctx.players.session(fact.playerId)
+    if (session === undefined) return
+    session.gameMode = fact.gameMode
+    session.client.write('game_state_change', { reason: 'change_game_mode', gameMode: gameModeId(fact.gameMode) })
+    session.sendAbilities()
+  },
+  [WorldFact.ChatBroadcast]: (ctx, fact) => {
+    ctx.log.info({ player: fact.senderName, chat: fact.text }, 'chat')
+    fanOut(allSessions(ctx), () => ctx.frames.play('profileless_chat', {
+      message: textComponent(fact.text),
+      type: { chatType: ctx.registries.chatType },
+      name: textComponent(fact.senderName),
+      target: undefined
+    }))
+  },
+  [WorldFact.SystemMessage]: (ctx, fact) => {
+    const packet = { content: textComponent(fact.text), isActionBar: false }
+    if (fact.playerId === null) {
+      fanOut(allSessions(ctx), () => ctx.frames.play('system_chat', packet))
+      return
+    }
+    ctx.players.session(fact.playerId)?.client.write('system_chat', packet)
+  },
+  [WorldFact.PlayerListUpserted]: (ctx, fact) => {
+    for (const entry of fact.entries) ctx.world.playerList.set(entry.playerId, entry)
+    fanOut(allSessions(ctx), () => ctx.frames.play('player_info', playerInfoAddPacket(fact.entries)))
+  },
+  [WorldFact.PlayerListRemoved]: (ctx, fact) => {
+    for (const id of fact.playerIds) ctx.world.playerList.delete(id)
+    fanOut(allSessions(ctx), () => ctx.frames.play('player_remove', { players: fact.playerIds }))
+  },
+  [WorldFact.TimeUpdated]: (ctx, fact) => {
+    ctx.world.time = { worldAge: fact.worldAge, timeOfDay: fact.timeOfDay }
+    fanOut(allSessions(ctx), () => ctx.frames.play('update_time', updateTimePacket(ctx.registries, fact.worldAge, fact.timeOfDay)))
+  },
+  [WorldFact.PlayerKicked]: (ctx, fact) => {
+    ctx.players.session(fact.playerId)?.client.disconnect(fact.reason)
+  }
+}
+
+/** Applies one fact from a world-node. */
+export function handleFact (ctx: GatewayContext, fact: NodeToGateway): void {
+  (handlers[fact.type] as (ctx: GatewayContext, fact: NodeToGateway) => void)(ctx, fact)
+}
