@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ConfigError } from '../../shared/src/env.ts'
+import { ConfigError } from '#shared/env.ts'
 import { readWorldNodeConfig } from './config.ts'
 
-describe('world-node config', () => {
-  it('uses the documented defaults for an empty environment', () => {
+void describe('world-node config', () => {
+  void it('uses the documented defaults for an empty environment', () => {
     const config = readWorldNodeConfig({})
     assert.deepEqual(config, {
       seed: 'tessera',
@@ -19,7 +19,7 @@ describe('world-node config', () => {
     })
   })
 
-  it('reads every setting', () => {
+  void it('reads every setting', () => {
     const config = readWorldNodeConfig({
       WORLD_SEED: 'abc',
       WORLD_VIEW_DISTANCE: '12',
@@ -41,7 +41,7 @@ describe('world-node config', () => {
     assert.equal(config.logLevel, 'debug')
   })
 
-  it('reports every problem at once', () => {
+  void it('reports every problem at once', () => {
     assert.throws(() => readWorldNodeConfig({
       WORLD_VIEW_DISTANCE: '1',
       WORLD_VERSION: '9.9.9',

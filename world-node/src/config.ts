@@ -3,8 +3,8 @@
  * problem is collected and reported at once (STYLE rule 10).
  */
 import minecraftData from 'minecraft-data'
-import { EnvReader, type Env } from '../../shared/src/env.ts'
-import { toNodeId, type NodeId } from '../../shared/src/ids.ts'
+import { EnvReader, type Env } from '#shared/env.ts'
+import { toNodeId, type NodeId } from '#shared/ids.ts'
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const

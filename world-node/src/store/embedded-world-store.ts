@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
-import type { ChunkKey, PlayerId } from '../../../shared/src/ids.ts'
-import type { PlayerSnapshot } from '../../../shared/src/world-messages.ts'
+import type { ChunkKey, PlayerId } from '#shared/ids.ts'
+import type { PlayerSnapshot } from '#shared/world-messages.ts'
 import type { BlockChangeRecord, StoredBlock, WorldStore } from './world-store.ts'
 
 const SCHEMA = `

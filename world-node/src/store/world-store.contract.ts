@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { chunkKey } from '../../../shared/src/coords.ts'
-import type { PlayerId } from '../../../shared/src/ids.ts'
-import type { PlayerSnapshot } from '../../../shared/src/world-messages.ts'
+import { chunkKey } from '#shared/coords.ts'
+import type { PlayerId } from '#shared/ids.ts'
+import type { PlayerSnapshot } from '#shared/world-messages.ts'
 import type { WorldStore } from './world-store.ts'
 
 /** Opens a store; each `open()` must open the same durable data again after the first is closed. */
@@ -24,15 +24,15 @@ function snapshot (x: number): PlayerSnapshot {
 
 /** Registers the WorldStore contract tests for one implementation. */
 export function runWorldStoreContract (name: string, makeStore: () => StoreFactory): void {
-  describe(`WorldStore contract: ${name}`, () => {
-    it('returns null for a player never saved', async () => {
+  void describe(`WorldStore contract: ${name}`, () => {
+    void it('returns null for a player never saved', async () => {
       const store = await makeStore().open()
       try {
         assert.equal(await store.loadPlayer(ALICE), null)
       } finally { await store.close() }
     })
 
-    it('returns the last saved snapshot of a player', async () => {
+    void it('returns the last saved snapshot of a player', async () => {
       const store = await makeStore().open()
       try {
         await store.savePlayer(ALICE, snapshot(1))
@@ -41,7 +41,7 @@ export function runWorldStoreContract (name: string, makeStore: () => StoreFacto
       } finally { await store.close() }
     })
 
-    it('keeps only the last change to a block position, per chunk', async () => {
+    void it('keeps only the last change to a block position, per chunk', async () => {
       const store = await makeStore().open()
       try {
         const a = chunkKey(0, 0)
@@ -60,14 +60,14 @@ export function runWorldStoreContract (name: string, makeStore: () => StoreFacto
       } finally { await store.close() }
     })
 
-    it('accepts an empty batch of changes', async () => {
+    void it('accepts an empty batch of changes', async () => {
       const store = await makeStore().open()
       try {
         await store.appendBlockChanges([])
       } finally { await store.close() }
     })
 
-    it('stores and replaces meta values', async () => {
+    void it('stores and replaces meta values', async () => {
       const store = await makeStore().open()
       try {
         assert.equal(await store.loadMeta('worldAge'), null)
@@ -77,7 +77,7 @@ export function runWorldStoreContract (name: string, makeStore: () => StoreFacto
       } finally { await store.close() }
     })
 
-    it('keeps everything written after the store is closed and opened again', async () => {
+    void it('keeps everything written after the store is closed and opened again', async () => {
       const factory = makeStore()
       const first = await factory.open()
       await first.savePlayer(ALICE, snapshot(7))

@@ -3,8 +3,8 @@
  * (only changes are stored, design decision 7) and small meta values such as the world age.
  * Embedded mode uses SQLite; distributed mode will use Redis behind the same interface.
  */
-import type { ChunkKey, PlayerId } from '../../../shared/src/ids.ts'
-import type { PlayerSnapshot } from '../../../shared/src/world-messages.ts'
+import type { ChunkKey, PlayerId } from '#shared/ids.ts'
+import type { PlayerSnapshot } from '#shared/world-messages.ts'
 
 /** One stored block: absolute world coordinates and the cluster version's block state id. */
 export interface StoredBlock {

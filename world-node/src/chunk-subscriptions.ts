@@ -1,0 +1,53 @@
+/**
+ * SubscribeChunks / UnsubscribeChunks: a gateway's players declare the chunks they view; each
+ * new subscription queues the chunk, which is delivered (with the players standing in it) once
+ * built. Deliveries wait for the tick's durable batch, so no viewer sees an unsaved block.
+ */
+import { chunkKey } from '#shared/coords.ts'
+import { WorldFact, type ChunkColumnData, type SubscribeChunks, type UnsubscribeChunks } from '#shared/world-messages.ts'
+import type { ChunkRequest } from './chunk-service.ts'
+import { showEntitiesInChunk } from './entities.ts'
+import type { GatewayConnection } from './gateway-links.ts'
+import type { World } from './world.ts'
+
+/** Most chunks one message may name: a full view of distance 32. */
+export const MAX_CHUNKS_PER_MESSAGE = 65 * 65
+const MAX_CHUNK_COORDINATE = 1_875_000
+
+function isChunkCoordinate (n: number): boolean {
+  return Number.isInteger(n) && Math.abs(n) <= MAX_CHUNK_COORDINATE
+}
+
+/** SubscribeChunks: queue each newly viewed chunk, in the order given (nearest first). */
+export function subscribeChunks (world: World, connection: GatewayConnection, command: SubscribeChunks): void {
+  if (command.chunks.length > MAX_CHUNKS_PER_MESSAGE) {
+    world.log.warn({ count: command.chunks.length, gateway: connection.gatewayId }, 'too many chunks in one subscription, ignored')
+    return
+  }
+  for (const { x, z } of command.chunks) {
+    if (!isChunkCoordinate(x) || !isChunkCoordinate(z)) continue
+    if (world.subscriptions.add(connection, command.playerId, chunkKey(x, z))) world.chunks.request(connection, command.playerId, x, z)
+  }
+}
+
+/** UnsubscribeChunks: forget the subscriptions; unwatched chunks are unloaded later. */
+export function unsubscribeChunks (world: World, connection: GatewayConnection, command: UnsubscribeChunks): void {
+  for (const { x, z } of command.chunks) {
+    if (!isChunkCoordinate(x) || !isChunkCoordinate(z)) continue
+    world.subscriptions.remove(connection, command.playerId, chunkKey(x, z))
+  }
+}
+
+/** True while the requester still views the chunk. */
+export function isStillWanted (world: World, request: ChunkRequest): boolean {
+  return !request.connection.link.closed && world.subscriptions.has(request.connection, request.playerId, request.key)
+}
+
+/** Delivers a built chunk, then the players standing in it, to one subscriber. */
+export function serveChunk (world: World, request: ChunkRequest, column: ChunkColumnData): void {
+  world.outbox.afterDurable(() => {
+    if (!isStillWanted(world, request)) return
+    world.links.send(request.connection, { type: WorldFact.ChunkData, playerId: request.playerId, column })
+    showEntitiesInChunk(world, request.connection, request.key, request.playerId)
+  })
+}

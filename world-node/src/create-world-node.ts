@@ -1,0 +1,250 @@
+/**
+ * The world-node factory: wires the world's state, the gateway links and the 20 TPS tick in
+ * which every mutation happens (STYLE rule 8). Commands arriving between ticks are queued and
+ * run at the start of the next tick, in arrival order.
+ */
+import { performance } from 'node:perf_hooks'
+import { Registry } from 'prom-client'
+import type { Link } from '#shared/link.ts'
+import type { Logger } from '#shared/logger.ts'
+import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway } from '#shared/world-messages.ts'
+import { ChunkService } from './chunk-service.ts'
+import { isStillWanted, serveChunk } from './chunk-subscriptions.ts'
+import { dispatchCommand } from './command-dispatch.ts'
+import type { WorldNodeConfig } from './config.ts'
+import { DurableOutbox } from './durable-outbox.ts'
+import { broadcastMoves } from './entities.ts'
+import { createGameData } from './game-data.ts'
+import { GatewayLinks, type GatewayConnection } from './gateway-links.ts'
+import { registerWorldMetrics } from './metrics.ts'
+import { flushLatencies, sendPlayerList } from './player-list.ts'
+import { dropConnection } from './player-session.ts'
+import { OnlinePlayers, snapshotOf } from './players.ts'
+import type { WorldStore } from './store/world-store.ts'
+import { Subscriptions } from './subscriptions.ts'
+import { createWorldTerrain, type WorldTerrain } from './terrain-port.ts'
+import { startTickLoop, type TickLoop } from './tick-loop.ts'
+import { TickRecorder, type TickStats } from './tick-stats.ts'
+import { parseWorldAge, saveWorldAge, tickTime, WORLD_AGE_META, WorldClock } from './time.ts'
+import type { World } from './world.ts'
+
+export type { TickStats } from './tick-stats.ts'
+
+/** Chunk generation and delivery may use this much of each 50 ms tick. */
+export const CHUNK_BUDGET_MS = 15
+/** Unwatched chunks are dropped from memory this often (ticks). */
+const UNLOAD_EVERY_TICKS = 100
+/** Every online player is saved this often (ticks), so a crash loses little movement. */
+const AUTOSAVE_EVERY_TICKS = 1200
+/** A link that has not said Hello by then is closed. */
+const HELLO_TIMEOUT_MS = 10_000
+/** A link with this many commands waiting for the tick is flooding and is closed. */
+const MAX_QUEUED_PER_LINK = 10_000
+
+/** What a world-node is built from. */
+export interface WorldNodeDeps {
+  readonly logger: Logger
+  readonly store: WorldStore
+  /** Defaults to the seeded generator of world-node/src/terrain. */
+  readonly terrain?: WorldTerrain
+  /** Where the tick gauges are registered; defaults to a registry of the node's own. */
+  readonly registry?: Registry
+}
+
+/** A running (or runnable) world-node. */
+export interface WorldNode {
+  /** Loads the world age and starts ticking. */
+  start (): Promise<void>
+  /** Stops ticking, saves every player and the world age durably, closes the links. The store stays open. */
+  stop (): Promise<void>
+  /** Serves one gateway link; its first message must be Hello. */
+  acceptLink (link: Link<NodeToGateway, GatewayToNode>): void
+  /** Tick health now. */
+  tickStats (): TickStats
+  /** The registry holding this node's gauges. */
+  readonly registry: Registry
+}
+
+/** Builds a world-node; nothing runs until start(). */
+export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): WorldNode {
+  const log = deps.logger.child({ name: 'world-node:node', node: config.nodeId })
+  const game = createGameData(config.version)
+  const terrain = deps.terrain ?? createWorldTerrain(config.seed, config.version)
+  const registry = deps.registry ?? new Registry()
+  const links = new GatewayLinks()
+  const subscriptions = new Subscriptions()
+  const players = new OnlinePlayers()
+  const outbox = new DurableOutbox(deps.store, deps.logger.child({ name: 'world-node:store' }))
+  const clock = new WorldClock(0)
+  const recorder = new TickRecorder()
+  const queuedByLink = new Map<GatewayConnection, number>()
+  let inbox: Array<() => void> = []
+  let entityIds = 0
+  let loop: TickLoop | null = null
+  let state: 'created' | 'running' | 'stopping' | 'stopped' = 'created'
+  let leaveMetrics = (): void => {}
+
+  const chunks: ChunkService = new ChunkService({
+    terrain,
+    store: deps.store,
+    outbox,
+    log: deps.logger.child({ name: 'world-node:chunks' }),
+    minY: game.minY,
+    worldHeight: game.worldHeight,
+    isWanted: (request) => isStillWanted(world, request),
+    serve: (request, column) => { serveChunk(world, request, column) }
+  })
+
+  const world: World = {
+    config,
+    log: deps.logger.child({ name: 'world-node:game' }),
+    game,
+    terrain,
+    store: deps.store,
+    links,
+    subscriptions,
+    chunks,
+    players,
+    outbox,
+    clock,
+    enqueue: (job) => { inbox.push(job) },
+    nextEntityId: () => ++entityIds
+  }
+
+  function tick (): void {
+    const started = performance.now()
+    clock.advance()
+    const jobs = inbox
+    inbox = []
+    queuedByLink.clear()
+    for (const job of jobs) {
+      try {
+        job()
+      } catch (err) {
+        log.error({ err }, 'command failed in tick')
+      }
+    }
+    try {
+      chunks.work(performance.now() + CHUNK_BUDGET_MS)
+      broadcastMoves(world)
+      flushLatencies(world)
+      tickTime(world)
+      if (clock.worldAge % UNLOAD_EVERY_TICKS === 0) chunks.unloadUnwatched((key) => subscriptions.isWatched(key))
+      if (clock.worldAge % AUTOSAVE_EVERY_TICKS === 0) for (const player of players.all()) outbox.savePlayer(player.id, snapshotOf(player))
+    } catch (err) {
+      log.error({ err }, 'tick failed')
+    }
+    outbox.commit()
+    recorder.record(started, performance.now() - started)
+  }
+
+  function greet (connection: GatewayConnection, message: GatewayToNode): void {
+    const { link } = connection
+    if (message.type !== WorldCommand.Hello) {
+      link.close('expected Hello as the first message')
+      return
+    }
+    if (message.version !== config.version) {
+      log.warn({ gateway: message.gatewayId, version: message.version }, 'refused gateway with another game version')
+      link.close(`game version mismatch: this world runs ${config.version}, the gateway speaks ${message.version}`)
+      return
+    }
+    connection.gatewayId = message.gatewayId
+    connection.ready = true
+    log.info({ gateway: message.gatewayId, link: connection.id }, 'gateway linked')
+    links.send(connection, {
+      type: WorldFact.Welcome,
+      nodeId: config.nodeId,
+      version: config.version,
+      seed: config.seed,
+      minY: game.minY,
+      worldHeight: game.worldHeight,
+      viewDistance: config.viewDistance
+    })
+    sendPlayerList(world, connection)
+    links.send(connection, { type: WorldFact.TimeUpdated, worldAge: clock.worldAge, timeOfDay: clock.timeOfDay })
+  }
+
+  function receive (connection: GatewayConnection, message: GatewayToNode): void {
+    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') {
+      connection.link.close('malformed message')
+      return
+    }
+    if (!connection.ready) {
+      greet(connection, message)
+      return
+    }
+    if (state === 'stopping' || state === 'stopped') return
+    const queued = (queuedByLink.get(connection) ?? 0) + 1
+    if (queued > MAX_QUEUED_PER_LINK) {
+      log.warn({ gateway: connection.gatewayId }, 'gateway floods commands; closing its link')
+      connection.link.close('too many commands queued')
+      return
+    }
+    queuedByLink.set(connection, queued)
+    inbox.push(() => {
+      if (connection.link.closed) return
+      if (dispatchCommand(world, connection, message) === 'unknown') {
+        log.warn({ gateway: connection.gatewayId, type: message.type }, 'unknown command; closing link')
+        connection.link.close(`unknown command ${String(message.type)}`)
+      }
+    })
+  }
+
+  return {
+    registry,
+
+    async start () {
+      if (state !== 'created') throw new Error(`world-node cannot start: it is ${state}`)
+      clock.worldAge = parseWorldAge(await deps.store.loadMeta(WORLD_AGE_META))
+      leaveMetrics = registerWorldMetrics(registry, config.nodeId, () => this.tickStats())
+      state = 'running'
+      loop = startTickLoop(tick)
+      log.info({ worldAge: clock.worldAge, version: config.version, seed: config.seed }, 'world-node started')
+    },
+
+    async stop () {
+      if (state !== 'running') {
+        state = 'stopped'
+        return
+      }
+      state = 'stopping'
+      loop?.stop()
+      // One last tick runs the commands already queued (detaches among them) before saving.
+      tick()
+      for (const player of players.all()) outbox.savePlayer(player.id, snapshotOf(player))
+      saveWorldAge(world)
+      chunks.stop()
+      await outbox.flush()
+      for (const connection of [...links.all()]) connection.link.close('Server closed')
+      leaveMetrics()
+      state = 'stopped'
+      log.info({ worldAge: clock.worldAge, players: players.count }, 'world-node stopped')
+    },
+
+    acceptLink (link) {
+      const connection = links.add(link)
+      const helloTimer = setTimeout(() => {
+        if (!connection.ready) link.close('no Hello in time')
+      }, HELLO_TIMEOUT_MS)
+      helloTimer.unref()
+      link.onMessage((message) => { receive(connection, message) })
+      link.onClose((reason) => {
+        clearTimeout(helloTimer)
+        links.remove(connection)
+        log.info({ gateway: connection.gatewayId, link: connection.id, reason }, 'gateway link closed')
+        if (state === 'running') inbox.push(() => { dropConnection(world, connection) })
+      })
+    },
+
+    tickStats () {
+      return {
+        tps: recorder.tps(performance.now()),
+        tickMsP50: recorder.percentile(0.5),
+        tickMsP99: recorder.percentile(0.99),
+        players: players.count,
+        loadedChunks: chunks.loadedCount
+      }
+    }
+  }
+}

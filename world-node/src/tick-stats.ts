@@ -1,0 +1,55 @@
+/**
+ * Tick health: ticks per second over the last 5 s and tick duration percentiles over the last
+ * 200 ticks. Cheap enough to record every tick.
+ */
+
+/** Health of one node's tick loop. */
+export interface TickStats {
+  /** Ticks per second over the last 5 s (20 when healthy). */
+  readonly tps: number
+  /** Median tick duration over the last ~200 ticks, ms. */
+  readonly tickMsP50: number
+  /** 99th percentile tick duration over the last ~200 ticks, ms. */
+  readonly tickMsP99: number
+  readonly players: number
+  readonly loadedChunks: number
+}
+
+const TPS_WINDOW_MS = 5000
+const DURATION_WINDOW = 200
+
+/** Records tick start times and durations. */
+export class TickRecorder {
+  readonly #starts: number[] = []
+  readonly #durations = new Float64Array(DURATION_WINDOW)
+  #durationCount = 0
+  #firstStart: number | null = null
+
+  /** Records one tick that started at `startedAt` (ms, monotonic) and took `durationMs`. */
+  record (startedAt: number, durationMs: number): void {
+    this.#firstStart ??= startedAt
+    this.#starts.push(startedAt)
+    while (this.#starts.length > 0 && (this.#starts[0] ?? 0) <= startedAt - TPS_WINDOW_MS) this.#starts.shift()
+    this.#durations[this.#durationCount % DURATION_WINDOW] = durationMs
+    this.#durationCount++
+  }
+
+  /** Ticks per second over the last 5 s (or since the first tick, when younger). */
+  tps (now: number): number {
+    if (this.#firstStart === null) return 0
+    const windowStart = now - TPS_WINDOW_MS
+    let count = 0
+    for (const start of this.#starts) if (start >= windowStart) count++
+    const span = Math.min(TPS_WINDOW_MS, Math.max(now - this.#firstStart, 1000))
+    return Math.round((count * 1000 / span) * 100) / 100
+  }
+
+  /** Duration percentile (0–1) over the recent ticks, ms. */
+  percentile (q: number): number {
+    const n = Math.min(this.#durationCount, DURATION_WINDOW)
+    if (n === 0) return 0
+    const sorted = Array.from(this.#durations.subarray(0, n)).sort((a, b) => a - b)
+    const index = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))
+    return Math.round((sorted[index] ?? 0) * 1000) / 1000
+  }
+}
