@@ -9,6 +9,7 @@ import type { ChunkKey, PlayerId } from '#shared/ids.ts'
 import { WorldCommand, type ChunkColumnData, type GameMode, type GatewayToNode, type ItemStack, type PlayerSnapshot } from '#shared/world-messages.ts'
 import type { ClientConnection } from '../connection/client-connection.ts'
 import { mapChunkPacket, playerPositionPacket } from '../packets/play-packets.ts'
+import { showEntity } from './entity-view.ts'
 
 /** Keep-alive interval and the silence after which the client is dropped (vanilla: 15 s / 30 s). */
 const KEEPALIVE_INTERVAL_MS = 10_000
@@ -44,6 +45,8 @@ export class PlayerSession {
   /** Moves are ignored until the client confirms the last teleport, as vanilla does. */
   #awaitingTeleport: number | undefined
   #pendingChunks: Buffer[] = []
+  /** Chunks in the pending batch: entities standing in them are shown right after it. */
+  #pendingEntityChunks: ChunkKey[] = []
   #flushScheduled = false
   #keepAliveTimer: NodeJS.Timeout | undefined
   #keepAliveSentAt = 0
@@ -138,6 +141,7 @@ export class PlayerSession {
     this.loaded.add(key)
     ctx.world.chunkIndex.add(key, this)
     this.#pendingChunks.push(framed)
+    this.#pendingEntityChunks.push(key)
     if (this.#flushScheduled) return
     this.#flushScheduled = true
     setImmediate(() => { this.#flushChunks() })
@@ -151,6 +155,13 @@ export class PlayerSession {
     this.client.write('chunk_batch_start', {})
     for (const framed of chunks) this.client.protocol.writeFrame(framed)
     this.client.write('chunk_batch_finished', { batchSize: chunks.length })
+    const keys = new Set(this.#pendingEntityChunks)
+    this.#pendingEntityChunks = []
+    const { ctx } = this.client
+    for (const entity of ctx.world.entities.values()) {
+      if (!keys.has(entity.chunk) || entity.entityId === this.entityId || this.visibleEntities.has(entity.entityId)) continue
+      showEntity(ctx, this, entity)
+    }
   }
 
   /** Despawns, for this client, every entity standing in a chunk it no longer has. */

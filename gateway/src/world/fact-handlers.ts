@@ -12,6 +12,7 @@ import { entityPositionPacket, gameModeId, playerInfoAddPacket, spawnPlayerPacke
 import type { PlayerSession } from '../session/player-session.ts'
 import { onPlayerAttached } from '../session/enter-play.ts'
 import type { KnownEntity } from './world-router.ts'
+import { showEntity, showListedPlayer } from '../session/entity-view.ts'
 
 type FactOf<T extends NodeToGateway['type']> = Extract<NodeToGateway, { type: T }>
 type FactTable = { readonly [T in NodeToGateway['type']]: (ctx: GatewayContext, fact: FactOf<T>) => void }
@@ -27,12 +28,6 @@ function fanOut (sessions: Iterable<PlayerSession>, frame: () => Buffer): void {
 
 function allSessions (ctx: GatewayContext): Iterable<PlayerSession> {
   return ctx.players.sessions()
-}
-
-function showEntity (ctx: GatewayContext, viewer: PlayerSession, entity: KnownEntity): void {
-  viewer.visibleEntities.add(entity.entityId)
-  viewer.client.write('spawn_entity', spawnPlayerPacket(ctx.registries, entity.entityId, entity.playerId, entity.x, entity.y, entity.z, entity.yaw, entity.pitch))
-  viewer.client.write('entity_head_rotation', { entityId: entity.entityId, headYaw: angleByte(entity.yaw) })
 }
 
 function viewersOf (ctx: GatewayContext, ...chunks: ChunkKey[]): Set<PlayerSession> {
@@ -140,8 +135,12 @@ const handlers: FactTable = {
     ctx.players.session(fact.playerId)?.client.write('system_chat', packet)
   },
   [WorldFact.PlayerListUpserted]: (ctx, fact) => {
+    const added = fact.entries.filter((entry) => !ctx.world.playerList.has(entry.playerId))
     for (const entry of fact.entries) ctx.world.playerList.set(entry.playerId, entry)
     fanOut(allSessions(ctx), () => ctx.frames.play('player_info', playerInfoAddPacket(fact.entries)))
+    if (added.length === 0) return
+    const ids = new Set(added.map((entry) => entry.playerId))
+    for (const entity of ctx.world.entities.values()) if (ids.has(entity.playerId)) showListedPlayer(ctx, entity)
   },
   [WorldFact.PlayerListRemoved]: (ctx, fact) => {
     for (const id of fact.playerIds) ctx.world.playerList.delete(id)
