@@ -23,8 +23,9 @@ export interface WorldNodeConfig {
   readonly nodeId: NodeId
   /** WORLD_REGION_SIZE: chunks per region side, 1–64 (embedded mode owns all regions). */
   readonly regionSize: number
-  /** WORLD_SPAWN_X / WORLD_SPAWN_Z: block column new players spawn near. */
+  /** WORLD_SPAWN_X: block x new players spawn near. */
   readonly spawnX: number
+  /** WORLD_SPAWN_Z: block z new players spawn near. */
   readonly spawnZ: number
   /** TESSERA_LOG_LEVEL. */
   readonly logLevel: typeof LOG_LEVELS[number]

@@ -28,6 +28,7 @@ import { TickRecorder, type TickStats } from './tick-stats.ts'
 import { parseWorldAge, saveWorldAge, tickTime, WORLD_AGE_META, WorldClock } from './time.ts'
 import type { World } from './world.ts'
 
+/** Tick health, as tickStats() reports it. */
 export type { TickStats } from './tick-stats.ts'
 
 /** Chunk generation and delivery may use this much of each 50 ms tick. */

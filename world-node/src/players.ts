@@ -14,8 +14,9 @@ import type { GatewayConnection } from './gateway-links.ts'
 
 /** Eye height of a standing player, in blocks. */
 export const EYE_HEIGHT = 1.62
-/** Player bounding box: width and height in blocks. */
+/** Player bounding box width in blocks. */
 export const PLAYER_WIDTH = 0.6
+/** Player bounding box height in blocks. */
 export const PLAYER_HEIGHT = 1.8
 
 /** Where viewers last saw a player (the last EntityMoved or EntitySpawned). */

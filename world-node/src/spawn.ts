@@ -26,12 +26,27 @@ export function findSpawnColumn (world: World): { x: number, z: number } {
   return { x: spawnX, z: spawnZ }
 }
 
+/**
+ * y to stand at in column x, z: on the generated surface, raised above anything built there
+ * when the chunk is in memory (the generator does not know about stored changes).
+ */
+export function standingY (world: World, x: number, z: number): number {
+  let y = world.terrain.surfaceY(x, z) + 1
+  const top = world.game.minY + world.game.worldHeight
+  const free = (at: number): boolean => {
+    const stateId = world.chunks.stateIdAt(x, at, z)
+    return stateId === undefined || world.game.isReplaceable(stateId)
+  }
+  while (y < top && !(free(y) && free(y + 1))) y++
+  return y
+}
+
 /** A new player's snapshot: survival, empty inventory, standing on the spawn surface. */
 export function newPlayerSnapshot (world: World): PlayerSnapshot {
   const { x, z } = findSpawnColumn(world)
   return {
     x: x + 0.5,
-    y: world.terrain.surfaceY(x, z) + 1,
+    y: standingY(world, x, z),
     z: z + 0.5,
     yaw: 0,
     pitch: 0,
