@@ -50,6 +50,8 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
   const registries = loadGameRegistries(config.version)
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 })
   const players = new PlayerDirectory()
+  /** Releases in flight, awaited on stop so auth-service hears every goodbye. */
+  const releases = new Set<Promise<void>>()
   const limiter = new AddressRateLimiter(config.connectionsPerAddressPerMinute, 60_000)
   // eslint-disable-next-line prefer-const -- assigned once the context exists
   let context: GatewayContext
@@ -67,7 +69,10 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
     frames: new OutboundFrames(config.version, config.compressionThreshold),
     loginTimeoutMs: deps.loginTimeoutMs ?? 30_000,
     onlinePlayers: () => [...world.playerList.values()].map((entry) => ({ name: entry.name, id: entry.playerId })),
-    releaseSession: (identity, sessionId) => { void deps.auth.release({ uuid: identity.playerId, sessionId }) }
+    releaseSession: (identity, sessionId) => {
+      const release = deps.auth.release({ uuid: identity.playerId, sessionId }).finally(() => releases.delete(release))
+      releases.add(release)
+    }
   }
   let server: Server | undefined
   let events: { stop (): void } | undefined
@@ -127,6 +132,7 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
       events?.stop()
       const closing = [...players.connections()].map(async (client) => { await kickAndWait(client, ErrorCodes.GW_SERVER_STOPPING) })
       await Promise.all(closing)
+      await Promise.all(releases)
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => { if (server === undefined) resolve(); else server.close(() => { resolve() }) })
       world.close('gateway stopping')

@@ -56,7 +56,7 @@ export function spawnPositionPacket (reg: GameRegistries, x: number, y: number, 
 /** Update Time: world age and time of day. */
 export function updateTimePacket (reg: GameRegistries, worldAge: number, timeOfDay: number): unknown {
   return reg.modern
-    ? { age: BigInt(worldAge), clockUpdates: [{ id: 0, totalTicks: BigInt(timeOfDay), partialTick: 0, rate: 1 }] }
+    ? { age: BigInt(worldAge), clockUpdates: [{ id: 0, totalTicks: timeOfDay, partialTick: 0, rate: 1 }] }
     : { age: BigInt(worldAge), time: BigInt(timeOfDay), tickDayTime: true }
 }
 
