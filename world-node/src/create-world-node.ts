@@ -33,6 +33,8 @@ export type { TickStats } from './tick-stats.ts'
 
 /** Chunk generation and delivery may use this much of each 50 ms tick. */
 export const CHUNK_BUDGET_MS = 15
+/** A tick longer than this is logged with its phases. */
+const SLOW_TICK_MS = 50
 /** Unwatched chunks are dropped from memory this often (ticks). */
 const UNLOAD_EVERY_TICKS = 100
 /** Every online player is saved this often (ticks), so a crash loses little movement. */
@@ -41,6 +43,10 @@ const AUTOSAVE_EVERY_TICKS = 1200
 const HELLO_TIMEOUT_MS = 10_000
 /** A link with this many commands waiting for the tick is flooding and is closed. */
 const MAX_QUEUED_PER_LINK = 10_000
+
+function round (ms: number): number {
+  return Math.round(ms * 10) / 10
+}
 
 /** What a world-node is built from. */
 export interface WorldNodeDeps {
@@ -125,8 +131,11 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
         log.error({ err }, 'command failed in tick')
       }
     }
+    const commandsDone = performance.now()
+    let chunksDone = commandsDone
     try {
-      chunks.work(performance.now() + CHUNK_BUDGET_MS)
+      chunks.work(commandsDone + CHUNK_BUDGET_MS)
+      chunksDone = performance.now()
       broadcastMoves(world)
       flushLatencies(world)
       tickTime(world)
@@ -136,7 +145,11 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       log.error({ err }, 'tick failed')
     }
     outbox.commit()
-    recorder.record(started, performance.now() - started)
+    const ended = performance.now()
+    recorder.record(started, ended - started)
+    if (ended - started > SLOW_TICK_MS) {
+      log.warn({ tickMs: round(ended - started), commandsMs: round(commandsDone - started), jobs: jobs.length, chunksMs: round(chunksDone - commandsDone), restMs: round(ended - chunksDone) }, 'slow tick')
+    }
   }
 
   function greet (connection: GatewayConnection, message: GatewayToNode): void {
