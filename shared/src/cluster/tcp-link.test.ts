@@ -8,7 +8,7 @@ import { hasCode } from '../errors.ts'
 import { createLogger } from '../logger.ts'
 import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway } from '../world-messages.ts'
 import { FrameDecoder, encodeFrame, encodeMessageFrame, isGatewayToNode, isNodeToGateway } from './frame-codec.ts'
-import { connectLink, listenLinks, type LinkListener, type TcpLink } from './tcp-link.ts'
+import { connectLink, listenLinks, type ConnectLinkOptions, type LinkListener, type ListenLinksOptions, type TcpLink } from './tcp-link.ts'
 import { sampleColumn, sampleCommands, sampleFacts } from './world-message-samples.ts'
 
 const SECRET = 'test-cluster-secret-0123456789'
@@ -40,19 +40,19 @@ function captureLog (): { log: ReturnType<typeof createLogger>, lines: () => Arr
 type NodeEnd = TcpLink<NodeToGateway, GatewayToNode>
 type GatewayEnd = TcpLink<GatewayToNode, NodeToGateway>
 
+type NodeOptions = Partial<Pick<ListenLinksOptions<GatewayToNode>, 'secret' | 'maxFrameBytes' | 'maxQueuedBytes' | 'handshakeTimeoutMs' | 'idleTimeoutMs' | 'log'>>
+type GatewayOptions = Partial<Pick<ConnectLinkOptions<NodeToGateway>, 'secret' | 'identity' | 'maxFrameBytes' | 'idleTimeoutMs' | 'handshakeTimeoutMs'>>
+
 /** A world-node style listener that queues every accepted link. */
-async function startNode (options: { secret?: string, maxFrameBytes?: number, maxQueuedBytes?: number, handshakeTimeoutMs?: number, log?: ReturnType<typeof createLogger> } = {}): Promise<{ listener: LinkListener, nextLink: () => Promise<NodeEnd> }> {
+async function startNode (options: NodeOptions = {}): Promise<{ listener: LinkListener, nextLink: () => Promise<NodeEnd> }> {
   const accepted: NodeEnd[] = []
   const waiters: Array<(link: NodeEnd) => void> = []
   const listener = await listenLinks<NodeToGateway, GatewayToNode>({
     host: HOST,
-    secret: options.secret ?? SECRET,
+    secret: SECRET,
     identity: 'world-node:node-1',
     isMessage: isGatewayToNode,
-    ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }),
-    ...(options.maxQueuedBytes === undefined ? {} : { maxQueuedBytes: options.maxQueuedBytes }),
-    ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
-    ...(options.log === undefined ? {} : { log: options.log })
+    ...options
   }, (link) => {
     const waiter = waiters.shift()
     if (waiter === undefined) accepted.push(link)
@@ -69,14 +69,14 @@ async function startNode (options: { secret?: string, maxFrameBytes?: number, ma
   }
 }
 
-async function connectGateway (port: number, options: { secret?: string, identity?: string, maxFrameBytes?: number } = {}): Promise<GatewayEnd> {
+async function connectGateway (port: number, options: GatewayOptions = {}): Promise<GatewayEnd> {
   return await within(connectLink<GatewayToNode, NodeToGateway>({
     host: HOST,
     port,
-    secret: options.secret ?? SECRET,
-    identity: options.identity ?? 'gateway:gw-1',
+    secret: SECRET,
+    identity: 'gateway:gw-1',
     isMessage: isNodeToGateway,
-    ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes })
+    ...options
   }), 5000, 'connectLink')
 }
 
@@ -271,6 +271,29 @@ void describe('TCP link', () => {
     const reason = closeReason(nodeEnd, 'the node to notice the lost connection')
     raw.destroy()
     assert.match(await reason, /^connection lost/)
+  })
+
+  void test('a silent peer is dropped as dead while an idle healthy link stays open', async () => {
+    const node = await startNode({ idleTimeoutMs: 300 })
+    const healthy = await connectGateway(node.listener.port, { idleTimeoutMs: 300 })
+    const healthyEnd = await node.nextLink()
+    const raw = await rawAuthenticatedSocket(node.listener.port)
+    raw.resume()
+    const silentEnd = await node.nextLink()
+    assert.match(await closeReason(silentEnd, 'the silent peer to be dropped'), /peer silent for more than 300 ms/)
+    assert.ok(!healthy.closed && !healthyEnd.closed, 'pings kept the idle link open')
+    const received = collect(healthyEnd, 1, 'a command on the idle link')
+    healthy.send(sampleCommands()[0]!)
+    assert.equal((await received).length, 1)
+    healthy.close('test done')
+    raw.destroy()
+  })
+
+  void test('connecting where nobody listens rejects with the cause', async () => {
+    const node = await startNode()
+    const port = node.listener.port
+    await node.listener.close()
+    await assert.rejects(connectGateway(port), /link to 127\.0\.0\.1:\d+ failed: connection lost: connect ECONNREFUSED/)
   })
 
   void test('closing the listener closes its links', async () => {

@@ -33,6 +33,8 @@ export const MIN_CLUSTER_SECRET_BYTES = 16
 export const DEFAULT_MAX_QUEUED_BYTES = 128 * 1024 * 1024
 /** Default time allowed from connect to an authenticated link. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000
+/** Default silence after which an open link is presumed dead (pings every third of it). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 15_000
 
 const PROTOCOL_VERSION = 1
 const HANDSHAKE_MAX_FRAME_BYTES = 1024
@@ -47,7 +49,8 @@ const Kind = {
   Answer: 0xa2,
   Proof: 0xa3,
   Refused: 0xa4,
-  Closing: 0xa5
+  Closing: 0xa5,
+  Ping: 0xa6
 } as const
 
 /** Settings shared by both ends of a link. */
@@ -64,6 +67,12 @@ export interface LinkEndpointOptions<In> {
   readonly maxQueuedBytes?: number
   /** Connect-to-authenticated deadline (default 5 s). */
   readonly handshakeTimeoutMs?: number
+  /**
+   * An open link on which nothing arrives for this long is closed as dead (default 15 s). Each
+   * end sends a ping after a third of it without writing, so an idle healthy link stays open,
+   * and a vanished peer is noticed long before TCP keepalive would.
+   */
+  readonly idleTimeoutMs?: number
   /** Logger for refusals and closes (default: silent). */
   readonly log?: Logger
 }
@@ -106,6 +115,7 @@ interface Settings<In> {
   readonly maxFrameBytes: number
   readonly maxQueuedBytes: number
   readonly handshakeTimeoutMs: number
+  readonly idleTimeoutMs: number
   readonly log: Logger
 }
 
@@ -122,6 +132,8 @@ function settingsOf<In> (options: LinkEndpointOptions<In>): Settings<In> {
   if (!Number.isInteger(maxQueuedBytes) || maxQueuedBytes < maxFrameBytes) problems.push('maxQueuedBytes must be an integer of at least maxFrameBytes')
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
   if (!(handshakeTimeoutMs > 0)) problems.push('handshakeTimeoutMs must be positive')
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  if (!(idleTimeoutMs >= 30)) problems.push('idleTimeoutMs must be at least 30 ms')
   if (problems.length > 0) throw new RangeError(`invalid link options: ${problems.join('; ')}`)
   return {
     secret,
@@ -130,6 +142,7 @@ function settingsOf<In> (options: LinkEndpointOptions<In>): Settings<In> {
     maxFrameBytes,
     maxQueuedBytes,
     handshakeTimeoutMs,
+    idleTimeoutMs,
     log: options.log ?? createLogger('cluster:link', { level: 'silent' })
   }
 }
@@ -177,6 +190,9 @@ class SocketLink<Out extends object, In> implements TcpLink<Out, In> {
   #serverNonce: Buffer | null = null
   #clientNonce: Buffer | null = null
   #handshakeTimer: NodeJS.Timeout | undefined
+  #livenessTimer: NodeJS.Timeout | undefined
+  #lastReceived = 0
+  #lastSent = 0
   #handler: ((message: In) => void) | undefined
   #closeHandlers: Array<(reason: string) => void> = []
   #closeReason = ''
@@ -248,6 +264,7 @@ class SocketLink<Out extends object, In> implements TcpLink<Out, In> {
   // ── inbound ─────────────────────────────────────────────────────────────────────────────
 
   #onData (chunk: Buffer): void {
+    this.#lastReceived = performance.now()
     try {
       this.#decoder.push(chunk, (payload) => { this.#onFrame(payload) })
     } catch (err) {
@@ -261,6 +278,7 @@ class SocketLink<Out extends object, In> implements TcpLink<Out, In> {
     const kind = payload[0]
     if (this.#state === 'open') {
       if (kind === MESSAGE_FORMAT) return this.#deliver(decodeMessage(payload))
+      if (kind === Kind.Ping) return
       if (kind === Kind.Closing) {
         return this.#end(payload.toString('utf8', 1) || 'closed by peer', { notify: 'none', graceful: true, level: 'info' })
       }
@@ -314,8 +332,24 @@ class SocketLink<Out extends object, In> implements TcpLink<Out, In> {
     clearTimeout(this.#handshakeTimer)
     this.#state = 'open'
     this.#decoder.maxFrameBytes = this.#settings.maxFrameBytes
+    this.#startLiveness()
     this.#settings.log.debug({ peer: this.peerIdentity, remote: this.remoteAddress }, 'internal link open')
     this.#onOpen(this)
+  }
+
+  /** Pings when we have been quiet, and drops the link when the peer has been. */
+  #startLiveness (): void {
+    const idle = this.#settings.idleTimeoutMs
+    this.#lastReceived = this.#lastSent = performance.now()
+    this.#livenessTimer = setInterval(() => {
+      const now = performance.now()
+      if (now - this.#lastReceived > idle) {
+        this.#end(`peer silent for more than ${idle} ms`, { notify: 'none', graceful: false, level: 'warn' })
+        return
+      }
+      if (now - this.#lastSent >= idle / 3) this.#write(controlFrame(Kind.Ping))
+    }, Math.floor(idle / 3))
+    this.#livenessTimer.unref()
   }
 
   #deliver (message: unknown): void {
@@ -350,6 +384,7 @@ class SocketLink<Out extends object, In> implements TcpLink<Out, In> {
   // ── outbound ────────────────────────────────────────────────────────────────────────────
 
   #write (frame: Buffer): void {
+    this.#lastSent = performance.now()
     if (this.#congested) {
       this.#queue.push(frame)
       this.#queuedBytes += frame.length
@@ -385,6 +420,7 @@ class SocketLink<Out extends object, In> implements TcpLink<Out, In> {
     this.#state = 'closed'
     this.#closeReason = reason
     clearTimeout(this.#handshakeTimer)
+    clearInterval(this.#livenessTimer)
     const socket = this.#socket
     if (ending.graceful && !socket.destroyed) {
       for (const frame of this.#queue) socket.write(frame)
@@ -448,7 +484,12 @@ export async function listenLinks<Out extends object, In> (options: ListenLinksO
   const server: Server = createServer((socket) => {
     const link = new SocketLink<Out, In>(socket, 'server', settings, (open) => {
       open.onClose(() => { links.delete(open) })
-      onLink(open)
+      try {
+        onLink(open)
+      } catch (err) {
+        settings.log.error({ err, peer: open.peerIdentity }, 'internal link listener callback failed')
+        open.close('the server could not take the link')
+      }
     }, () => { links.delete(link) })
     links.add(link)
     link.challenge()
