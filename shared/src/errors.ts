@@ -41,7 +41,8 @@ export const ErrorCodes = {
   AUTH_LOCKED_OUT: 'Too many wrong passwords; this account is locked for a while',
   AUTH_WRONG_PASSWORD: 'Wrong password',
   AUTH_NOT_REGISTERED: 'This account is not registered',
-  AUTH_ALREADY_REGISTERED: 'This account is already registered'
+  AUTH_ALREADY_REGISTERED: 'This account is already registered',
+  AUTH_INTERNAL: 'The login service failed unexpectedly; try again in a moment'
 } as const
 
 /** A stable error code. */
