@@ -196,8 +196,9 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       return
     }
     queuedByLink.set(connection, queued)
+    // Commands that arrived before the link closed still run (a final move, a DetachPlayer);
+    // the connection's own drop is queued behind them.
     inbox.push(() => {
-      if (connection.link.closed) return
       if (dispatchCommand(world, connection, message) === 'unknown') {
         log.warn({ gateway: connection.gatewayId, type: message.type }, 'unknown command; closing link')
         connection.link.close(`unknown command ${String(message.type)}`)

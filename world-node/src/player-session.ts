@@ -39,6 +39,8 @@ function isUsable (world: World, snapshot: PlayerSnapshot): boolean {
 /** AttachPlayer: load the player's state in the background; they enter the world next tick. */
 export function attachPlayer (world: World, connection: GatewayConnection, command: AttachPlayer): void {
   const { profile } = command
+  // Queued before its link closed: nobody is left to play, and an older session must not be kicked.
+  if (connection.link.closed) return
   if (!isValidUsername(profile.name)) {
     world.links.send(connection, { type: WorldFact.AttachRefused, playerId: profile.id, reason: 'Invalid username' })
     return
