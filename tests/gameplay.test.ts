@@ -130,7 +130,7 @@ test('rejoining restores position and inventory', async () => {
   const position = alice.entity.position.clone()
   await quitBot(alice)
   alice = await joinBot({ port: server.port, username: 'Alice' })
-  assert.ok(alice.entity.position.distanceTo(position) < 1.5, `rejoined at ${alice.entity.position}, left at ${position}`)
+  assert.ok(alice.entity.position.distanceTo(position) < 1.5, `rejoined at ${alice.entity.position.toString()}, left at ${position.toString()}`)
   await waitUntil('the inventory is restored', () => alice.inventory.items().some((i) => i.name === carried), 5000)
 })
 

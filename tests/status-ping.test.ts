@@ -14,9 +14,8 @@ after(async () => { await server?.stop() })
 test('the status ping reports MOTD, version and online players', async () => {
   const bot = await joinBot({ port: server.port, username: 'Pinger' })
   try {
-    let status: any
     await waitUntil('the player shows in the count', () => server.system.gateway.context.world.playerList.size === 1, 5000)
-    status = await mc.ping({ host: '127.0.0.1', port: server.port, version: '1.21.4' } as mc.PingOptions)
+    const status: any = await mc.ping({ host: '127.0.0.1', port: server.port, version: '1.21.4' })
     assert.equal(status.version.name, '1.21.4')
     assert.equal(status.version.protocol, 769)
     assert.equal(status.players.max, 42)

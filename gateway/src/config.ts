@@ -30,7 +30,7 @@ export interface GatewayConfig {
 export function readGatewayConfig (env: Env): GatewayConfig {
   const r = new EnvReader(env)
   const version = r.string('GATEWAY_VERSION', '1.21.4')
-  r.check((mc.supportedVersions as string[]).includes(version), `GATEWAY_VERSION=${JSON.stringify(version)}: supported versions are ${(mc.supportedVersions as string[]).slice(-6).join(', ')}`)
+  r.check(mc.supportedVersions.includes(version), `GATEWAY_VERSION=${JSON.stringify(version)}: supported versions are ${mc.supportedVersions.slice(-6).join(', ')}`)
   let id: GatewayId = toGatewayId('gateway-1')
   try {
     id = toGatewayId(r.string('GATEWAY_ID', 'gateway-1'))

@@ -114,7 +114,7 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
         }
         sockets.add(socket)
         socket.once('close', () => sockets.delete(socket))
-        // eslint-disable-next-line no-new -- the connection registers its own socket handlers
+        // The connection registers its own socket handlers.
         new ClientConnection(context, socket, TABLES)
       })
       await new Promise<void>((resolve, reject) => {
