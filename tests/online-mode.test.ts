@@ -32,6 +32,7 @@ function onlineClient (accessToken: string): mc.Client {
     auth: 'mojang',
     session: { accessToken, clientToken: 'test-client', selectedProfile: { id: NOTCH.id.replaceAll('-', ''), name: NOTCH.name } },
     skipValidation: true,
+    profilesFolder: false,
     sessionServer: sessionServer.url,
     authServer: sessionServer.url,
     hideErrors: true
