@@ -3,6 +3,8 @@
 // the server under test (default flying-squid).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { renderChart } from '../scripts/bench/chart.ts'
+import { botLadder, capacityOf, comparisonPanels, isHealthy, ratio, type StepResult } from '../scripts/bench/comparison.ts'
 import { startServer } from '../scripts/bench/server-process.ts'
 import { SERVER_NAMES, serverSpec, type ServerName } from '../scripts/bench/servers.ts'
 import { runLoadTest } from '../scripts/loadtest/run.ts'
@@ -24,6 +26,7 @@ describe(`load test against ${serverName}`, () => {
       bots: 3,
       ramp: 10,
       duration: 5,
+      warmup: 0,
       pattern: 'random',
       radius: 16,
       viewDistance: 4,
@@ -76,5 +79,55 @@ describe('load test reporting', () => {
     ].join('\n')
     const sample = toMetricsSample(parsePrometheusText(text), 1)
     assert.deepEqual(sample, { at: 1, tps: 17.5, tickMsP50: 3, tickMsP99: 41.5, keepAliveMsP50: null, keepAliveMsP99: 12 })
+  })
+})
+
+/** Checks that every tag closes in order and the root is an svg element: enough to be valid XML here. */
+function assertWellFormedSvg (svg: string): void {
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
+  const body = svg.replace(/<text[^>]*>[^<]*<\/text>|<title>[^<]*<\/title>/g, (m) => m.replace(/>[^<]*</, '><'))
+  assert.doesNotMatch(body, /&(?!lt;|gt;|amp;|quot;|apos;)/, 'unescaped ampersand')
+  const stack: string[] = []
+  for (const [, closing, name, selfClosing] of body.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    if (closing === '/') assert.equal(stack.pop(), name, `unbalanced </${String(name)}>`)
+    else if (selfClosing !== '/') stack.push(name as string)
+  }
+  assert.deepEqual(stack, [], 'unclosed tags')
+}
+
+describe('bench:compare', () => {
+  const step = (n: number, over: Partial<StepResult> = {}): StepResult => ({
+    n, joined: n, failed: 0, dropped: 0, failReasons: {}, dropReasons: {}, cpuSecondsPerBotMinute: 0.5, idleRssMb: 100, rssMb: 100 + n, rssMbPerBot: (100 + n) / n,
+    addedRssMbPerBot: 1, joinP99Ms: 300, keepAliveP99Ms: 5, keepAliveMethod: 'server-keepalive-metric', tpsMin: 19.5, tpsMean: 19.9, tickMsP99: 10,
+    generatorCpuSecondsPerBotMinute: 0.05, error: null, healthy: true, ...over
+  })
+
+  test('bot counts climb 10, 20, 50, 100, 200, 400, then double, up to --max-n', () => {
+    assert.deepEqual(botLadder(400), [10, 20, 50, 100, 200, 400])
+    assert.deepEqual(botLadder(2000), [10, 20, 50, 100, 200, 400, 800, 1600, 2000])
+    assert.deepEqual(botLadder(30), [10, 20, 30])
+    assert.deepEqual(botLadder(5), [5])
+  })
+
+  test('capacity is the largest N where all joined, none dropped and TPS stayed at 19 or above', () => {
+    assert.equal(isHealthy(step(10)), true)
+    assert.equal(isHealthy(step(10, { tpsMin: 18.99 })), false)
+    assert.equal(isHealthy(step(10, { tpsMin: null })), false, 'an unmeasured tick rate proves nothing')
+    assert.equal(isHealthy(step(10, { joined: 9, failed: 1 })), false)
+    assert.equal(isHealthy(step(10, { dropped: 1 })), false)
+    assert.equal(isHealthy(step(10, { error: 'did not start' })), false)
+    assert.equal(capacityOf([step(10), step(20), step(50, { tpsMin: 12 })]), 20)
+    assert.equal(capacityOf([step(10, { dropped: 2 })]), 0)
+    assert.equal(ratio(1, 4), 0.25)
+    assert.equal(ratio(1, 0), null)
+    assert.equal(ratio(null, 2), null)
+  })
+
+  test('the chart renders well-formed SVG with a point per step and escaped labels', () => {
+    const svg = renderChart('A & B <test>', comparisonPanels({ tessera: [step(10), step(20), step(50)], 'flying-squid': [step(10, { tpsMin: null }), step(20)] }))
+    assertWellFormedSvg(svg)
+    assert.ok(svg.includes('A &amp; B &lt;test&gt;'))
+    assert.equal((svg.match(/<circle /g) ?? []).length, 3 * 3 + 2 + 2 + 1)
+    assertWellFormedSvg(renderChart('empty', comparisonPanels({ tessera: [], 'flying-squid': [] })))
   })
 })

@@ -34,7 +34,7 @@ if (!Number.isInteger(port) || !Number.isInteger(metricsPort)) {
 }
 const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'flying-squid-bench-'))
 
-// Tick rate: ticks seen in the last TPS_WINDOW_MS. flying-squid ticks from setInterval(50 ms), so
+// Tick rate: over the ticks of the last TPS_WINDOW_MS. flying-squid ticks from setInterval(50 ms), so
 // a busy event loop shows up as fewer ticks. Tick time: the synchronous work of the tick listeners.
 const tickTimes: number[] = []
 const registry = new client.Registry()
@@ -45,7 +45,10 @@ new client.Gauge({
   collect () {
     const now = performance.now()
     while (tickTimes.length > 0 && (tickTimes[0] as number) < now - TPS_WINDOW_MS) tickTimes.shift()
-    this.set(tickTimes.length / (TPS_WINDOW_MS / 1000))
+    // Ticks per second between the first and last tick of the window: exact at any window edge.
+    const first = tickTimes[0]
+    const last = tickTimes[tickTimes.length - 1]
+    this.set(first === undefined || last === undefined || last === first ? 0 : ((tickTimes.length - 1) * 1000) / (last - first))
   }
 })
 const tickMs = new client.Summary({

@@ -11,7 +11,8 @@ const USAGE = `usage: npm run loadtest -- [flags]
   --version V           Minecraft version (default ${d.version})
   --bots N              bots in total (default ${d.bots})
   --ramp R              joins started per second (default ${d.ramp})
-  --duration S          seconds of steady load once every bot joined or failed (default ${d.duration})
+  --warmup S            seconds of unmeasured load after the ramp, while initial chunk loading settles (default ${d.warmup})
+  --duration S          seconds of measured steady load after the warm-up (default ${d.duration})
   --pattern P           random|line|spread|still (default ${d.pattern})
   --radius B            blocks from spawn bots may walk (default ${d.radius})
   --mineflayer K        how many of the N bots are full mineflayer clients (default ${d.mineflayer})
@@ -32,6 +33,7 @@ const FLAGS = {
   bots: { type: 'string' },
   ramp: { type: 'string' },
   duration: { type: 'string' },
+  warmup: { type: 'string' },
   pattern: { type: 'string' },
   radius: { type: 'string' },
   mineflayer: { type: 'string' },
@@ -59,6 +61,7 @@ export function optionsFromArgs (args: string[]): Partial<LoadTestOptions> & { h
     bots: num(values.bots),
     ramp: num(values.ramp),
     duration: num(values.duration),
+    warmup: num(values.warmup),
     pattern: values.pattern as LoadTestOptions['pattern'] | undefined,
     radius: num(values.radius),
     mineflayer: num(values.mineflayer),

@@ -10,8 +10,10 @@ export interface LoadTestOptions {
   bots: number
   /** joins started per second */
   ramp: number
-  /** seconds of steady load after every bot has joined or failed */
+  /** seconds of steady load after every bot has joined or failed and the warm-up is over */
   duration: number
+  /** seconds between the last join and the measured hold: initial chunk loading settles */
+  warmup: number
   pattern: MovementPattern
   /** blocks from spawn a bot may walk */
   radius: number
@@ -39,6 +41,7 @@ export const DEFAULT_OPTIONS: LoadTestOptions = {
   bots: 10,
   ramp: 5,
   duration: 60,
+  warmup: 10,
   pattern: 'random',
   radius: 32,
   mineflayer: 0,
@@ -82,6 +85,7 @@ export function resolveOptions (input: Partial<LoadTestOptions>): LoadTestOption
   if (!isInt(options.bots, 1, LIMITS.maxBots)) problems.push(`--bots must be an integer 1..${LIMITS.maxBots}, got ${options.bots}`)
   if (!isNum(options.ramp, 0.01, LIMITS.maxRamp)) problems.push(`--ramp must be 0.01..${LIMITS.maxRamp} joins per second, got ${options.ramp}`)
   if (!isNum(options.duration, 0, LIMITS.maxDurationS)) problems.push(`--duration must be 0..${LIMITS.maxDurationS} seconds, got ${options.duration}`)
+  if (!isNum(options.warmup, 0, LIMITS.maxDurationS)) problems.push(`--warmup must be 0..${LIMITS.maxDurationS} seconds, got ${options.warmup}`)
   if (!MOVEMENT_PATTERNS.includes(options.pattern)) problems.push(`--pattern must be one of ${MOVEMENT_PATTERNS.join('|')}, got ${String(options.pattern)}`)
   if (!isNum(options.radius, 0, LIMITS.maxRadius)) problems.push(`--radius must be 0..${LIMITS.maxRadius} blocks, got ${options.radius}`)
   if (!isInt(options.mineflayer, 0, options.bots)) problems.push(`--mineflayer must be an integer 0..--bots (${options.bots}), got ${options.mineflayer}`)

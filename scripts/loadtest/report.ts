@@ -67,7 +67,7 @@ export interface LoadTestReport {
   tool: 'tessera-loadtest'
   startedAt: string
   options: Record<string, unknown>
-  phasesS: { ramp: number, hold: number, total: number }
+  phasesS: { ramp: number, warmup: number, hold: number, total: number }
   joins: { attempted: number, joined: number, failed: number, failReasons: Record<string, number>, latencyMs: Quantiles, spawnLatencyMs: Quantiles }
   drops: { dropped: number, reasons: Record<string, number> }
   traffic: {
@@ -110,6 +110,7 @@ export interface RunRecord {
   options: Record<string, unknown>
   startedAt: Date
   t0: number
+  rampEnd: number
   holdStart: number
   holdEnd: number
   end: number
@@ -160,7 +161,7 @@ export function buildReport (run: RunRecord): LoadTestReport {
     tool: 'tessera-loadtest',
     startedAt: run.startedAt.toISOString(),
     options: run.options,
-    phasesS: { ramp: round((run.holdStart - run.t0) / 1000, 1), hold: round((run.holdEnd - run.holdStart) / 1000, 1), total: round((run.end - run.t0) / 1000, 1) },
+    phasesS: { ramp: round((run.rampEnd - run.t0) / 1000, 1), warmup: round((run.holdStart - run.rampEnd) / 1000, 1), hold: round((run.holdEnd - run.holdStart) / 1000, 1), total: round((run.end - run.t0) / 1000, 1) },
     joins: {
       attempted: bots.length,
       joined: joined.length,
@@ -235,7 +236,7 @@ function formatCounts (counts: Record<string, number>): string[] {
 export function formatReport (report: LoadTestReport): string {
   const { joins, drops, traffic, keepAliveRtt: rtt, server, generator } = report
   const lines = [
-    `load test: ${joins.attempted} bots, ramp ${report.phasesS.ramp} s, hold ${report.phasesS.hold} s, total ${report.phasesS.total} s`,
+    `load test: ${joins.attempted} bots, ramp ${report.phasesS.ramp} s, warm-up ${report.phasesS.warmup} s, hold ${report.phasesS.hold} s, total ${report.phasesS.total} s`,
     `  joined ${joins.joined}/${joins.attempted}, failed ${joins.failed}`,
     ...formatCounts(joins.failReasons),
     `  join latency ms (connect → play login): p50 ${fmt(joins.latencyMs.p50)} p95 ${fmt(joins.latencyMs.p95)} p99 ${fmt(joins.latencyMs.p99)} max ${fmt(joins.latencyMs.max)}`,

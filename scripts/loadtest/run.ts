@@ -109,6 +109,7 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
   }
   const progress = setInterval(() => log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${counts()}`), PROGRESS_MS)
 
+  let rampEnd = t0
   let holdStart = t0
   let holdEnd = t0
   let serverHold: { pid: number, holdCpuSeconds: number, rssBytes: number } | null = null
@@ -124,8 +125,13 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
     await Promise.race([allSettled, wait(rampBound, rampOver.signal)])
     stopRamp()
     signal?.removeEventListener('abort', stopRamp)
+    rampEnd = performance.now()
     log(`ramp done: ${counts()}`)
 
+    if (options.warmup > 0) {
+      log(`warm-up: ${options.warmup} s of load before measuring`)
+      await wait(options.warmup * 1000, signal)
+    }
     holdStart = performance.now()
     cpuHold0 = process.cpuUsage()
     const server0 = options.serverPid === null ? null : measureProcessTree(options.serverPid)
@@ -154,6 +160,7 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
     options: reportedOptions,
     startedAt,
     t0,
+    rampEnd,
     holdStart,
     holdEnd,
     end,
