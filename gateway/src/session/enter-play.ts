@@ -46,7 +46,6 @@ export function onPlayerAttached (session: PlayerSession, fact: PlayerAttached):
   client.write('login', loginPacket(ctx.registries, fact.entityId, session.gameMode, ctx.config.maxPlayers, shape))
   session.sendAbilities()
   client.write('held_item_slot', { slot: session.selectedSlot })
-  client.write('update_health', { health: 20, food: 20, foodSaturation: 5 })
   client.write('spawn_position', spawnPositionPacket(ctx.registries, session.x, session.y, session.z))
   const entries = [...ctx.world.playerList.values()]
   if (entries.length > 0) client.write('player_info', playerInfoAddPacket(entries))
@@ -56,6 +55,8 @@ export function onPlayerAttached (session: PlayerSession, fact: PlayerAttached):
   client.write('update_view_position', { chunkX: Math.floor(session.x / 16), chunkZ: Math.floor(session.z / 16) })
   session.centre = { x: Math.floor(session.x / 16), z: Math.floor(session.z / 16) }
   session.teleport(session.x, session.y, session.z, session.yaw, session.pitch)
+  // Health last: bots treat the first Set Health as "spawned", so the position must precede it.
+  client.write('update_health', { health: 20, food: 20, foodSaturation: 5 })
   session.startKeepAlive()
   client.log.info({ entityId: fact.entityId, x: session.x, y: session.y, z: session.z }, 'joined the world')
 }
