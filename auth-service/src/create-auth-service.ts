@@ -42,8 +42,8 @@ export interface AuthService {
   stop (): Promise<void>
   /** Drives the real request pipeline without a socket (fastify inject), after start(). */
   inject (options: InjectOptions): Promise<LightMyRequestResponse>
-  /** Sessions admitted during a failover and not yet stored (for tests and metrics). */
-  readonly provisionalSessions: () => number
+  /** Sessions admitted during a failover: still waiting for the store, and in total (tests, metrics). */
+  readonly provisionalSessions: () => { pending: number, admitted: number }
 }
 
 /** Builds the auth-service; nothing runs until start(). */
@@ -104,6 +104,6 @@ export function createAuthService (config: AuthConfig, deps: AuthServiceDeps): A
     async inject (options) {
       return await app.inject(options)
     },
-    provisionalSessions: () => ctx.provisional.size
+    provisionalSessions: () => ({ pending: ctx.provisional.size, admitted: ctx.provisional.admitted })
   }
 }

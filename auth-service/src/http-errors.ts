@@ -43,7 +43,9 @@ export function installErrorHandlers (app: FastifyInstance): void {
       status = 500
       body = { error: 'AUTH_INTERNAL', message: ErrorCodes.AUTH_INTERNAL }
     }
-    if (status >= 500) request.log.error({ err, url: request.url }, 'request failed')
+    // A store outage is expected during a failover: one line, no stack.
+    if (status === 503) request.log.warn({ code: body.error, detail: err.message, url: request.url }, 'store unavailable')
+    else if (status >= 500) request.log.error({ err, url: request.url }, 'request failed')
     else request.log.debug({ code: body.error, url: request.url }, 'request refused')
     if (status === 401) void reply.header('www-authenticate', 'Bearer')
     void reply.code(status).send(body)

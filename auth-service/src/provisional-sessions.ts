@@ -27,6 +27,7 @@ export class ProvisionalSessions {
   readonly #policy: DuplicateLoginPolicy
   readonly #ttlMs: number
   readonly #log: Logger
+  #admitted = 0
   #timer: NodeJS.Timeout | null = null
   #running: Promise<void> | null = null
 
@@ -43,8 +44,14 @@ export class ProvisionalSessions {
     return this.#pending.size
   }
 
+  /** Sessions admitted provisionally since start. */
+  get admitted (): number {
+    return this.#admitted
+  }
+
   /** Keeps a session admitted without the store; reconciles it in the background. */
   add (session: SessionRecord): void {
+    this.#admitted++
     this.#pending.set(session.sessionId, { session, lastSeen: this.#clock.now() })
     this.#log.warn({ uuid: session.uuid, sessionId: session.sessionId }, 'session admitted provisionally: store primary unavailable')
     this.#timer ??= setInterval(() => { this.#tick() }, RECONCILE_INTERVAL_MS).unref()

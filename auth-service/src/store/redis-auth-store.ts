@@ -153,6 +153,8 @@ export interface RedisAuthStoreOptions {
   readonly prefix?: string
   /** Per-command timeout besides WAIT, in ms (default 1000). */
   readonly commandTimeoutMs?: number
+  /** How long a read waits for a primary or replica connection to come back (default 1000). */
+  readonly readWaitMs?: number
 }
 
 /** Turns any Redis failure into the one error callers act on. */
@@ -209,6 +211,7 @@ export class RedisAuthStore implements AuthStore {
   /** Reads during a failover; null for a standalone server (nothing to fall back to). */
   readonly #replica: Redis | null
   readonly #subscriber: Redis
+  readonly #readWaitMs: number
 
   constructor (options: RedisAuthStoreOptions) {
     this.#options = options
@@ -216,6 +219,7 @@ export class RedisAuthStore implements AuthStore {
     this.#prefix = options.prefix ?? 'tessera:auth:'
     this.#channel = `${this.#prefix}events`
     this.#events.setMaxListeners(0)
+    this.#readWaitMs = options.readWaitMs ?? 1000
     const commandTimeout = options.commandTimeoutMs ?? 1000
     const connection = options.connection
     const base: RedisOptions = {
@@ -230,14 +234,16 @@ export class RedisAuthStore implements AuthStore {
       reconnectOnError: (err: Error) => err.message.startsWith('READONLY') ? 2 : false
     }
     const make = (role: 'master' | 'slave', overrides: RedisOptions = {}): Redis => {
-      const all = { ...base, ...overrides }
+      const all: RedisOptions = { ...base, ...overrides }
       if (connection.kind === 'redis') return new Redis(connection.url, all)
       return new Redis({
         ...all,
         sentinels: connection.sentinels.map((s) => ({ host: s.host, port: s.port })),
         name: connection.name,
         role,
-        failoverDetector: true,
+        // Primary connections move at once on +switch-master; a replica keeps serving reads
+        // whatever its role becomes, so the read connection stays where it is.
+        failoverDetector: role === 'master',
         sentinelRetryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
         sentinelCommandTimeout: 500
       })
@@ -290,22 +296,41 @@ export class RedisAuthStore implements AuthStore {
     return this.#primary.status === 'ready'
   }
 
-  /** Runs a read on the primary, or on a replica when the primary is down or fails. */
+  /**
+   * Runs a read on the primary, or on a replica when the primary is down or fails. While
+   * neither is connected (Sentinel kills client connections of the instances it reconfigures),
+   * waits up to readWaitMs for one to come back: a read may be late, but it should not fail.
+   */
   async #read<T> (what: string, fn: (client: Redis) => Promise<T>): Promise<T> {
-    let primaryError: unknown = new Error(`primary ${this.#primary.status}`)
-    if (this.#primary.status === 'ready') {
-      try {
-        return await fn(this.#primary)
-      } catch (err) {
-        primaryError = err
+    const deadline = Date.now() + this.#readWaitMs
+    let lastError: unknown = null
+    for (;;) {
+      for (const client of [this.#primary, this.#replica]) {
+        if (client?.status !== 'ready') continue
+        try {
+          return await fn(client)
+        } catch (err) {
+          lastError = err
+        }
       }
+      const left = deadline - Date.now()
+      if (left <= 0) throw unavailable(lastError ?? new Error(`primary ${this.#primary.status}, replica ${this.#replica?.status ?? 'none'}`), what)
+      await this.#anyReady(left)
     }
-    if (this.#replica?.status !== 'ready') throw unavailable(primaryError, what)
-    try {
-      return await fn(this.#replica)
-    } catch (err) {
-      throw unavailable(err, `${what} (replica)`)
-    }
+  }
+
+  /** Resolves when any command connection becomes ready, or after timeoutMs. */
+  async #anyReady (timeoutMs: number): Promise<void> {
+    const clients = [this.#primary, this.#replica].filter((c): c is Redis => c !== null)
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        for (const client of clients) client.off('ready', done)
+        resolve()
+      }
+      const timer = setTimeout(done, timeoutMs)
+      for (const client of clients) client.once('ready', done)
+    })
   }
 
   /** Runs a single command or script on the primary. */
@@ -493,15 +518,10 @@ export class RedisAuthStore implements AuthStore {
     this.#events.removeAllListeners()
     await Promise.all([this.#primary, this.#replica, this.#subscriber].map(async (client) => {
       if (client === null || client.status === 'end') return
-      if (client.status !== 'ready') {
-        client.disconnect()
-        return
-      }
-      try {
-        await client.quit()
-      } catch {
-        client.disconnect()
-      }
+      // QUIT alone leaves ioredis' Sentinel failover detector subscribed (and reconnecting
+      // forever); disconnect() also stops the connector and its detector.
+      if (client.status === 'ready') await client.quit().catch(() => undefined)
+      client.disconnect()
     }))
   }
 }
