@@ -10,6 +10,7 @@ import { createLogger } from '#shared/logger.ts'
 import { ManualClock } from './clock.ts'
 import { readAuthConfig } from './config.ts'
 import { createAuthService, type AuthService } from './create-auth-service.ts'
+import { eventually } from './store/auth-store.contract.ts'
 import { EmbeddedAuthStore } from './store/embedded-auth-store.ts'
 import { openEventStream } from './testing/event-stream-client.ts'
 
@@ -159,6 +160,22 @@ void describe('admit', () => {
       } finally {
         stream.close()
       }
+    })
+  })
+
+  void it('an event stream stops listening when its client goes away', async () => {
+    await withService({}, async (h) => {
+      let listening = 0
+      const subscribe = h.store.subscribe.bind(h.store)
+      h.store.subscribe = (listener) => {
+        listening++
+        const unsubscribe = subscribe(listener)
+        return () => { listening--; unsubscribe() }
+      }
+      const stream = await openEventStream(h.url)
+      assert.equal(listening, 1)
+      stream.close()
+      await eventually('the stream to unsubscribe', async () => { await Promise.resolve(); return listening === 0 })
     })
   })
 

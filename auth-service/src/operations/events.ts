@@ -23,14 +23,17 @@ export function registerEvents (app: FastifyInstance, ctx: AuthContext): void {
     raw.write(': connected\n\n')
     const unsubscribe = ctx.store.subscribe((event: AuthEvent) => { raw.write(`data: ${JSON.stringify(event)}\n\n`) })
     const heartbeat = setInterval(() => { raw.write(': heartbeat\n\n') }, ctx.config.sseHeartbeatMs)
+    let closed = false
     const close = (): void => {
+      if (closed) return
+      closed = true
       clearInterval(heartbeat)
       unsubscribe()
       ctx.openStreams.delete(close)
       if (!raw.writableEnded) raw.end()
     }
     ctx.openStreams.add(close)
-    request.raw.once('close', close)
+    raw.once('close', close)
     request.log.debug('event stream opened')
   })
 }
