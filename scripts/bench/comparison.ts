@@ -25,6 +25,8 @@ export interface ComparisonOptions {
   outDir: string
   /** every bot must join within this */
   joinTimeoutMs: number
+  /** load-generator read coalescing, see LoadTestOptions.readBatchMs */
+  readBatchMs: number
 }
 
 /** The numbers a step contributes to the comparison. */
@@ -204,6 +206,7 @@ export async function runComparison (options: ComparisonOptions, log: (line: str
             radius: options.radius,
             viewDistance: options.viewDistance,
             joinTimeoutMs: options.joinTimeoutMs,
+            readBatchMs: options.readBatchMs,
             metricsUrl: spec.metricsUrl,
             serverPid: server.pid,
             namePrefix: 'bench'

@@ -34,6 +34,43 @@ export interface BotResult {
   packetsByName: Record<string, number>
 }
 
+/**
+ * Coalesces socket reads: a socket is paused after each read and all are resumed together every
+ * interval, so one wake-up drains many sockets. Without it a server that writes one TCP segment
+ * per packet wakes the generator once per packet, and that costs more than decoding.
+ * Adds up to intervalMs to every round trip the bots take part in.
+ */
+export class ReadBatcher {
+  private held: net.Socket[] = []
+  private readonly timer: NodeJS.Timeout
+  private stopped = false
+
+  constructor (intervalMs: number) {
+    this.timer = setInterval(() => this.release(), intervalMs)
+  }
+
+  /** Takes a socket to resume later; false once stopped, when the socket should keep reading. */
+  hold (socket: net.Socket): boolean {
+    if (this.stopped) return false
+    this.held.push(socket)
+    return true
+  }
+
+  /** Resumes every held socket. */
+  release (): void {
+    const held = this.held
+    this.held = []
+    for (const socket of held) if (!socket.destroyed) socket.resume()
+  }
+
+  /** Resumes every socket and reads at once from now on, so closing sockets see the server's FIN. */
+  stop (): void {
+    this.stopped = true
+    clearInterval(this.timer)
+    this.release()
+  }
+}
+
 /** The parts of a run every bot shares. */
 export interface BotContext {
   host: string
@@ -51,6 +88,8 @@ export interface BotContext {
   onSettled(bot: BotHandle): void
   /** round trips of ping_request → ping_response, ms */
   pingRttMs: number[]
+  /** null reads every packet as soon as it arrives */
+  readBatcher: ReadBatcher | null
 }
 
 /** A running bot of either kind, driven by the run's 20 Hz tick. */
@@ -178,7 +217,20 @@ export class LightBot implements BotHandle {
     this.result.startedAt = performance.now()
     // onread: reads land in one shared buffer, skipping a Buffer and a stream 'data' event per
     // read; the server writes one TCP segment per packet, so there are thousands of reads a second.
-    const socket = net.connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (bytes) => { this.connection.receive(READ_BUFFER.subarray(0, bytes)); return true } } })
+    const batcher = this.context.readBatcher
+    const socket: net.Socket = net.connect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (bytes): boolean => {
+          this.connection.receive(READ_BUFFER.subarray(0, bytes))
+          // Returning false pauses the socket until the batcher resumes it.
+          return batcher === null || socket.destroyed || !batcher.hold(socket)
+        }
+      }
+    })
     this.socket = socket
     this.connection = new RawConnection(socket, codec, WANTED, (name, params) => {
       const handler = HANDLERS[this.connection.state as Exclude<ClientState, 'handshaking'>]?.[name]
@@ -199,6 +251,8 @@ export class LightBot implements BotHandle {
     if (this.closing || this.mover === undefined || this.result.outcome !== 'joined') return
     const next = this.mover.step(this.position)
     if (next === null) {
+      // Status only, as a standing vanilla client sends; flying-squid waits for one after spawn
+      // before it sends more than the nearest chunks.
       this.connection.send('flying', { flags: { onGround: true } })
     } else {
       this.position.x = next.x
@@ -268,9 +322,6 @@ export class LightBot implements BotHandle {
       this.result.spawnMs = performance.now() - this.result.startedAt
       this.mover = createMover(this.context.pattern, { x, z, yaw }, this.context.radius, this.index, this.context.total)
       this.connection.send('player_loaded', {})
-      // A vanilla client idles in place while its terrain loads; flying-squid waits for this
-      // status-only packet before it sends more than the nearest chunks.
-      this.connection.send('flying', { flags: { onGround: true } })
       // Spread probes over the interval so they do not arrive at the server in bursts.
       this.nextProbeAt = performance.now() + ((this.index * 997) % Math.max(1, this.context.probeIntervalMs))
     }

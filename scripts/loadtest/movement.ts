@@ -44,11 +44,22 @@ function walkToward (current: Heading, tx: number, tz: number): Heading | null {
   return { x: current.x + (dx / distance) * WALK_PER_TICK, z: current.z + (dz / distance) * WALK_PER_TICK, yaw }
 }
 
+/** Ticks (5 s) a bot stands after spawning, as a player does while terrain loads; flying-squid
+ * teleports a player back to its spawn point once it first stands still after joining. */
+export const SPAWN_IDLE_TICKS = 100
+
+/** Stands for a number of ticks, then hands over to the wrapped mover. */
+function afterIdle (ticks: number, mover: Mover): Mover {
+  let idle = ticks
+  return { step: (current) => (idle-- > 0 ? null : mover.step(current)) }
+}
+
 /**
- * The mover for bot `index` of `total` around its spawn `origin`.
- * random: walks to random points within the radius; line: walks out along +x to the radius and
- * back; spread: walks to its own spot of a sunflower layout filling the disk, then stands;
- * still: never moves.
+ * The mover for bot `index` of `total` around its spawn `origin`. Every bot first stands for
+ * SPAWN_IDLE_TICKS. random: walks to random points within the radius, pausing 1-3 s at each;
+ * line: walks out along +x to the radius and back, pausing 1 s at each end; spread: walks to its
+ * own spot of a sunflower layout filling the disk, then stands; still: never moves.
+ * Standing bots send status-only movement packets, as the vanilla client does.
  */
 export function createMover (pattern: MovementPattern, origin: Heading, radius: number, index: number, total: number): Mover {
   const random = seededRandom(index * 7919 + 1)
@@ -57,28 +68,33 @@ export function createMover (pattern: MovementPattern, origin: Heading, radius: 
       return { step: () => null }
     case 'random': {
       let target = origin
-      return {
+      let pause = 0
+      return afterIdle(SPAWN_IDLE_TICKS, {
         step (current) {
+          if (pause > 0) { pause--; return null }
           const next = walkToward(current, target.x, target.z)
           if (next !== null) return next
           const angle = random() * 2 * Math.PI
           const r = radius * Math.sqrt(random())
           target = { x: origin.x + r * Math.cos(angle), z: origin.z + r * Math.sin(angle), yaw: 0 }
-          return walkToward(current, target.x, target.z)
+          pause = 20 + Math.floor(random() * 40)
+          return null
         }
-      }
+      })
     }
     case 'line': {
       let outward = true
-      return {
+      let pause = 0
+      return afterIdle(SPAWN_IDLE_TICKS, {
         step (current) {
-          const tx = outward ? origin.x + radius : origin.x
-          const next = walkToward(current, tx, origin.z)
+          if (pause > 0) { pause--; return null }
+          const next = walkToward(current, outward ? origin.x + radius : origin.x, origin.z)
           if (next !== null) return next
           outward = !outward
-          return walkToward(current, outward ? origin.x + radius : origin.x, origin.z)
+          pause = 20
+          return null
         }
-      }
+      })
     }
     case 'spread': {
       // Golden-angle spiral: even coverage of the disk, so bots need distinct chunks.
@@ -86,7 +102,7 @@ export function createMover (pattern: MovementPattern, origin: Heading, radius: 
       const angle = index * Math.PI * (3 - Math.sqrt(5))
       const tx = origin.x + r * Math.cos(angle)
       const tz = origin.z + r * Math.sin(angle)
-      return { step: (current) => walkToward(current, tx, tz) }
+      return afterIdle(SPAWN_IDLE_TICKS, { step: (current) => walkToward(current, tx, tz) })
     }
   }
 }

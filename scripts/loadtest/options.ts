@@ -31,6 +31,8 @@ export interface LoadTestOptions {
   /** ms between ping_request probes per bot; 0 disables them */
   probeIntervalMs: number
   scrapeIntervalMs: number
+  /** coalesce socket reads every this many ms (0 = read at once); adds up to it to round trips */
+  readBatchMs: number
 }
 
 /** Defaults for everything but the target. */
@@ -53,7 +55,8 @@ export const DEFAULT_OPTIONS: LoadTestOptions = {
   viewDistance: 10,
   chunksPerTick: 25,
   probeIntervalMs: 5000,
-  scrapeIntervalMs: 2000
+  scrapeIntervalMs: 2000,
+  readBatchMs: 5
 }
 
 /** Bounds that keep every run finite and the generator on one machine. */
@@ -97,6 +100,7 @@ export function resolveOptions (input: Partial<LoadTestOptions>): LoadTestOption
   if (!isNum(options.chunksPerTick, 0.01, 1000)) problems.push(`--chunks-per-tick must be 0.01..1000, got ${options.chunksPerTick}`)
   if (!isInt(options.probeIntervalMs, 0, 600_000)) problems.push(`--probe-interval must be 0..600 seconds, got ${options.probeIntervalMs / 1000}`)
   if (!isInt(options.scrapeIntervalMs, 100, 600_000)) problems.push(`scrape interval must be 100..600000 ms, got ${options.scrapeIntervalMs}`)
+  if (!isInt(options.readBatchMs, 0, 1000)) problems.push(`--read-batch must be an integer 0..1000 ms, got ${options.readBatchMs}`)
   if (problems.length > 0) throw new LoadTestOptionsError(problems)
   return options
 }

@@ -244,7 +244,7 @@ export function formatReport (report: LoadTestReport): string {
     `  dropped during run: ${drops.dropped}`,
     ...formatCounts(drops.reasons),
     `  per joined bot: ${(traffic.bytesInPerBot / 1024).toFixed(1)} KiB in, ${(traffic.bytesOutPerBot / 1024).toFixed(1)} KiB out, ${traffic.packetsInPerBot} packets, ${traffic.chunkPacketsPerBot} chunk packets; ${(traffic.bytesInPerBotSecond / 1024).toFixed(1)} KiB/s in`,
-    `  keep-alive RTT [${rtt.method}]: p50 ${fmt(rtt.p50Ms, ' ms')} p99 ${fmt(rtt.p99Ms, ' ms')} (${rtt.samples} samples)`,
+    `  keep-alive RTT [${rtt.method}]: p50 ${fmt(rtt.p50Ms, ' ms')} p99 ${fmt(rtt.p99Ms, ' ms')} (${rtt.samples} samples)${Number(report.options.readBatchMs) > 0 ? `, includes up to ${String(report.options.readBatchMs)} ms of read batching` : ''}`,
     `    ${rtt.note}`,
     server.metricsUrl === null
       ? '  server metrics: not scraped (no --metrics URL)'

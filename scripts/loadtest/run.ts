@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { measureProcessTree } from '../bench/server-process.ts'
-import { LightBot, type BotContext, type BotHandle } from './bot.ts'
+import { LightBot, ReadBatcher, type BotContext, type BotHandle } from './bot.ts'
 import { MineflayerBot } from './mineflayer-bot.ts'
 import { resolveOptions, type LoadTestOptions } from './options.ts'
 import { createProtocolCodec } from './protocol-codec.ts'
@@ -65,6 +65,7 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
     joinTimeoutMs: options.joinTimeoutMs,
     probeIntervalMs: options.probeIntervalMs,
     pingRttMs: [],
+    readBatcher: options.readBatchMs > 0 ? new ReadBatcher(options.readBatchMs) : null,
     onSettled: () => {
       settled++
       if (settled === options.bots) onAllSettled()
@@ -149,6 +150,7 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
     clearInterval(progress)
   }
   const rssBytes = process.memoryUsage.rss()
+  context.readBatcher?.stop()
   await Promise.all(bots.map((bot) => bot.close()))
   const end = performance.now()
   const cpu1 = process.cpuUsage()
