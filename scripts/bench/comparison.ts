@@ -41,7 +41,7 @@ export interface StepResult {
   idleRssMb: number
   rssMb: number | null
   rssMbPerBot: number | null
-  /** (RSS at the end of the hold − RSS before any bot) / bots */
+  /** (RSS at the end of the hold − RSS before any bot) / bots still connected */
   addedRssMbPerBot: number | null
   joinP99Ms: number | null
   keepAliveP99Ms: number | null
@@ -100,6 +100,7 @@ export function ratiosOf (tessera: StepResult, flyingSquid: StepResult): Record<
 
 /** Reduces a load-test report to a comparison step. */
 export function stepFromReport (n: number, idleRssMb: number, report: LoadTestReport): StepResult {
+  const connected = report.joins.joined - report.drops.dropped
   const step: StepResult = {
     n,
     joined: report.joins.joined,
@@ -111,7 +112,7 @@ export function stepFromReport (n: number, idleRssMb: number, report: LoadTestRe
     idleRssMb,
     rssMb: report.server.rssMb,
     rssMbPerBot: report.server.rssMbPerBot,
-    addedRssMbPerBot: report.server.rssMb === null ? null : Number(((report.server.rssMb - idleRssMb) / n).toFixed(2)),
+    addedRssMbPerBot: report.server.rssMb === null || connected === 0 ? null : Number(((report.server.rssMb - idleRssMb) / connected).toFixed(2)),
     joinP99Ms: report.joins.latencyMs.p99,
     keepAliveP99Ms: report.keepAliveRtt.p99Ms,
     keepAliveMethod: report.keepAliveRtt.method,

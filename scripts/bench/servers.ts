@@ -47,7 +47,13 @@ export async function serverSpec (name: ServerName, settings: ServerSettings): P
       GATEWAY_ONLINE_MODE: 'false',
       TESSERA_DATA_DIR: dataDir,
       TESSERA_METRICS_PORT: String(metricsPort),
-      WORLD_VIEW_DISTANCE: String(settings.viewDistance)
+      WORLD_VIEW_DISTANCE: String(settings.viewDistance),
+      GATEWAY_VERSION: settings.version,
+      WORLD_VERSION: settings.version,
+      // Every bot comes from 127.0.0.1: lift the per-address limits meant for real players.
+      GATEWAY_CONNECTIONS_PER_ADDRESS_PER_MINUTE: '1000000',
+      AUTH_RATE_ADMITS_PER_ADDRESS: '1000000',
+      GATEWAY_MAX_PLAYERS: '100000'
     },
     cwd: REPO_ROOT,
     port,
