@@ -23,14 +23,16 @@ import { AddressRateLimiter } from './rate-limit.ts'
 import { kickAndWait, PlayerDirectory } from './session/player-directory.ts'
 import { statusTable } from './status/table.ts'
 import { handleFact } from './world/fact-handlers.ts'
-import { WorldRouter, type WorldLink } from './world/world-router.ts'
+import { WorldRouter, type PlayerFacts, type WorldLink } from './world/world-router.ts'
 
 /** What the gateway needs from outside. */
 export interface GatewayDeps {
   readonly log: Logger
   readonly auth: AuthClient
-  /** Opens the link to the world (embedded: in-process; distributed: TCP). */
-  readonly connectWorld: () => Promise<WorldLink> | WorldLink
+  /** Opens the link to the world (embedded: one in-process link to a node owning every region). */
+  readonly connectWorld?: () => Promise<WorldLink> | WorldLink
+  /** Distributed mode: reports a link for every world-node as it is discovered (and later ones). */
+  readonly discoverWorld?: (onLink: (link: WorldLink) => void) => Promise<{ stop (): void }>
   readonly loginTimeoutMs?: number
 }
 
@@ -55,7 +57,12 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
   const limiter = new AddressRateLimiter(config.connectionsPerAddressPerMinute, 60_000)
   // eslint-disable-next-line prefer-const -- assigned once the context exists
   let context: GatewayContext
-  const world = new WorldRouter(log.child({ name: 'gateway:world' }), (fact) => { handleFact(context, fact) })
+  const world: WorldRouter = new WorldRouter(log.child({ name: 'gateway:world' }), (fact) => { handleFact(context, fact) }, (playerId): PlayerFacts | undefined => {
+    const session = players.session(playerId)
+    const identity = session?.client.identity
+    if (session === undefined || identity === undefined) return undefined
+    return { profile: { id: identity.playerId, name: identity.username, properties: identity.properties, op: session.client.op }, viewDistance: world.shape.viewDistance }
+  })
   context = {
     config,
     log,
@@ -76,6 +83,7 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
   }
   let server: Server | undefined
   let events: { stop (): void } | undefined
+  let discovery: { stop (): void } | undefined
   let heartbeat: NodeJS.Timeout | undefined
   const sockets = new Set<Socket>()
 
@@ -97,8 +105,13 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
   return {
     context,
     async start () {
-      const link = await deps.connectWorld()
-      await world.connect(link, { type: WorldCommand.Hello, gatewayId: config.id, version: config.version })
+      const hello = { type: WorldCommand.Hello, gatewayId: config.id, version: config.version } as const
+      if (deps.connectWorld !== undefined) await world.connect(await deps.connectWorld(), hello)
+      if (deps.discoverWorld !== undefined) {
+        discovery = await deps.discoverWorld((link) => {
+          world.connect(link, hello).then((nodeId) => { log.info({ node: nodeId }, 'world-node linked') }, (err: unknown) => { log.warn({ err }, 'world-node link failed') })
+        })
+      }
       events = deps.auth.subscribe(onAuthEvent)
       heartbeat = setInterval(() => {
         const sessionIds = [...players.connections()].flatMap((c) => c.sessionId === undefined ? [] : [c.sessionId])
@@ -135,6 +148,7 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
       await Promise.all(releases)
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => { if (server === undefined) resolve(); else server.close(() => { resolve() }) })
+      discovery?.stop()
       world.close('gateway stopping')
     }
   }

@@ -5,7 +5,7 @@
  *
  * Message names are constants: services write `WorldCommand.MovePlayer`, never the string.
  */
-import type { ChunkKey, GatewayId, PlayerId } from './ids.ts'
+import type { ChunkKey, GatewayId, PlayerId, RegionId } from './ids.ts'
 
 /** Commands a gateway sends to a world-node. */
 export const WorldCommand = {
@@ -22,7 +22,11 @@ export const WorldCommand = {
   RunCommand: 'RunCommand',
   ReportLatency: 'ReportLatency',
   SubscribeChunks: 'SubscribeChunks',
-  UnsubscribeChunks: 'UnsubscribeChunks'
+  UnsubscribeChunks: 'UnsubscribeChunks',
+  AcceptTransfer: 'AcceptTransfer',
+  CommitTransfer: 'CommitTransfer',
+  CompleteTransfer: 'CompleteTransfer',
+  AbortTransfer: 'AbortTransfer'
 } as const
 
 /** Facts a world-node sends to a gateway. */
@@ -45,7 +49,12 @@ export const WorldFact = {
   PlayerListUpserted: 'PlayerListUpserted',
   PlayerListRemoved: 'PlayerListRemoved',
   TimeUpdated: 'TimeUpdated',
-  PlayerKicked: 'PlayerKicked'
+  PlayerKicked: 'PlayerKicked',
+  RegionsOwned: 'RegionsOwned',
+  TransferRequested: 'TransferRequested',
+  TransferAccepted: 'TransferAccepted',
+  TransferRejected: 'TransferRejected',
+  TransferCommitted: 'TransferCommitted'
 } as const
 
 /** Survival and creative for now; adventure and spectator are recognised but unused. */
@@ -172,11 +181,39 @@ export interface SubscribeChunks { readonly type: typeof WorldCommand.SubscribeC
 /** The player no longer has these chunks in view. */
 export interface UnsubscribeChunks { readonly type: typeof WorldCommand.UnsubscribeChunks, readonly playerId: PlayerId, readonly chunks: ReadonlyArray<{ x: number, z: number }> }
 
+// ── handoff (DESIGN decision 2) ──────────────────────────────────────────────────────────
+// A player crossing into a region another node owns moves in two phases, through the gateway:
+//   source → gateway  TransferRequested  (source has frozen the player; gateway buffers input)
+//   gateway → target  AcceptTransfer     → TransferAccepted | TransferRejected
+//   gateway → source  CommitTransfer     → TransferCommitted (source forgets the player, writes nothing more)
+//   gateway → target  CompleteTransfer   (target activates the player and becomes its only writer)
+//   gateway           reroutes the player's intents to the target and replays the buffer.
+// A rejection or a timeout sends AbortTransfer to both: the source unfreezes, the target drops
+// any pending copy, and the player stays with the source.
+
+/** Target: take this player (pending until CompleteTransfer). */
+export interface AcceptTransfer {
+  readonly type: typeof WorldCommand.AcceptTransfer
+  readonly transferId: string
+  readonly profile: PlayerProfile
+  readonly snapshot: PlayerSnapshot
+  /** The entity keeps its id across nodes, so viewers see no despawn. */
+  readonly entityId: number
+  readonly viewDistance: number
+}
+/** Source: the target accepted; forget the player. */
+export interface CommitTransfer { readonly type: typeof WorldCommand.CommitTransfer, readonly transferId: string, readonly playerId: PlayerId }
+/** Target: the source has let go; the player is yours. */
+export interface CompleteTransfer { readonly type: typeof WorldCommand.CompleteTransfer, readonly transferId: string, readonly playerId: PlayerId }
+/** Source and target: the transfer is off; the source keeps the player. */
+export interface AbortTransfer { readonly type: typeof WorldCommand.AbortTransfer, readonly transferId: string, readonly playerId: PlayerId, readonly reason: string }
+
 /** Any message a gateway sends to a world-node. */
 export type GatewayToNode =
   | Hello | AttachPlayer | DetachPlayer | MovePlayer | SwingArm | DigBlock | PlaceBlock
   | SelectHotbarSlot | SetCreativeSlot | SendChat | RunCommand | ReportLatency
   | SubscribeChunks | UnsubscribeChunks
+  | AcceptTransfer | CommitTransfer | CompleteTransfer | AbortTransfer
 
 // ── facts ─────────────────────────────────────────────────────────────────────────────────
 
@@ -189,6 +226,8 @@ export interface Welcome {
   readonly minY: number
   readonly worldHeight: number
   readonly viewDistance: number
+  /** Chunks per region side (WORLD_REGION_SIZE): the gateway maps chunks to owners with it. */
+  readonly regionSize: number
 }
 /** The player is in the world with this state and entity id. */
 export interface PlayerAttached {
@@ -275,12 +314,40 @@ export interface TimeUpdated { readonly type: typeof WorldFact.TimeUpdated, read
 /** The world wants this player gone, with a reason they can read. */
 export interface PlayerKicked { readonly type: typeof WorldFact.PlayerKicked, readonly playerId: PlayerId, readonly reason: string }
 
+/**
+ * The regions this node owns now (sent after Welcome and whenever it changes). `all` is the
+ * embedded node, which owns every region. Gateways route chunk subscriptions and transfers by it.
+ */
+export interface RegionsOwned {
+  readonly type: typeof WorldFact.RegionsOwned
+  readonly nodeId: string
+  readonly all: boolean
+  readonly regions: readonly RegionId[]
+}
+/** Source: the player crossed into a region this node does not own; it is frozen here. */
+export interface TransferRequested {
+  readonly type: typeof WorldFact.TransferRequested
+  readonly transferId: string
+  readonly playerId: PlayerId
+  readonly entityId: number
+  readonly snapshot: PlayerSnapshot
+  /** The chunk the player moved into. */
+  readonly chunk: { readonly x: number, readonly z: number }
+}
+/** Target: the player is held pending CompleteTransfer. */
+export interface TransferAccepted { readonly type: typeof WorldFact.TransferAccepted, readonly transferId: string, readonly playerId: PlayerId }
+/** Target: will not take the player (not the owner, lease lost, position outside its regions…). */
+export interface TransferRejected { readonly type: typeof WorldFact.TransferRejected, readonly transferId: string, readonly playerId: PlayerId, readonly reason: string }
+/** Source: the player is forgotten here. */
+export interface TransferCommitted { readonly type: typeof WorldFact.TransferCommitted, readonly transferId: string, readonly playerId: PlayerId }
+
 /** Any message a world-node sends to a gateway. */
 export type NodeToGateway =
   | Welcome | PlayerAttached | AttachRefused | ChunkData | BlockChanged | BlockChangeAcked
   | EntitySpawned | EntityMoved | EntityAnimated | EntityRemoved | PlayerPositionSet
   | InventoryUpdated | GameModeChanged | ChatBroadcast | SystemMessage
   | PlayerListUpserted | PlayerListRemoved | TimeUpdated | PlayerKicked
+  | RegionsOwned | TransferRequested | TransferAccepted | TransferRejected | TransferCommitted
 
 /** Number of slots in the player inventory window. */
 export const PLAYER_INVENTORY_SLOTS = 46

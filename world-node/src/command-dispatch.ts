@@ -3,7 +3,7 @@
  * accepted only from the link that attached the player; `null` marks a command handled
  * elsewhere (Hello, during the handshake).
  */
-import { WorldCommand, type GatewayToNode } from '#shared/world-messages.ts'
+import { WorldCommand, WorldFact, type GatewayToNode } from '#shared/world-messages.ts'
 import { sendChat } from './chat.ts'
 import { subscribeChunks, unsubscribeChunks } from './chunk-subscriptions.ts'
 import { runCommand } from './commands/command-table.ts'
@@ -45,7 +45,17 @@ export const COMMAND_TABLE: CommandTable = {
   [WorldCommand.SetCreativeSlot]: player(setCreativeSlot),
   [WorldCommand.SendChat]: player(sendChat),
   [WorldCommand.RunCommand]: player(runCommand),
-  [WorldCommand.ReportLatency]: player(reportLatency)
+  [WorldCommand.ReportLatency]: player(reportLatency),
+  [WorldCommand.AcceptTransfer]: link(refuseTransfer),
+  // Transfers are only ever accepted after AcceptTransfer, which this node refuses.
+  [WorldCommand.CommitTransfer]: null,
+  [WorldCommand.CompleteTransfer]: null,
+  [WorldCommand.AbortTransfer]: null
+}
+
+/** A node that owns every region never needs to take a player from another node. */
+function refuseTransfer (world: World, connection: GatewayConnection, command: CommandOf<typeof WorldCommand.AcceptTransfer>): void {
+  world.links.send(connection, { type: WorldFact.TransferRejected, transferId: command.transferId, playerId: command.profile.id, reason: 'this node does not take transfers' })
 }
 
 /** Result of dispatching: handled, ignored (stale or foreign player), or a protocol violation. */

@@ -173,8 +173,11 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       seed: config.seed,
       minY: game.minY,
       worldHeight: game.worldHeight,
-      viewDistance: config.viewDistance
+      viewDistance: config.viewDistance,
+      regionSize: config.regionSize
     })
+    // Embedded mode: this node owns every region (distributed ownership comes with leases).
+    links.send(connection, { type: WorldFact.RegionsOwned, nodeId: config.nodeId, all: true, regions: [] })
     sendPlayerList(world, connection)
     links.send(connection, { type: WorldFact.TimeUpdated, worldAge: clock.worldAge, timeOfDay: clock.timeOfDay })
   }

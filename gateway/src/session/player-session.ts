@@ -8,6 +8,7 @@ import { TesseraError } from '#shared/errors.ts'
 import type { ChunkKey, PlayerId } from '#shared/ids.ts'
 import { WorldCommand, type ChunkColumnData, type GameMode, type GatewayToNode, type ItemStack, type PlayerSnapshot } from '#shared/world-messages.ts'
 import type { ClientConnection } from '../connection/client-connection.ts'
+import { gatewayMetrics } from '../metrics.ts'
 import { mapChunkPacket, playerPositionPacket } from '../packets/play-packets.ts'
 import { showEntity } from './entity-view.ts'
 
@@ -207,6 +208,7 @@ export class PlayerSession {
 
   /** Starts keep-alives; a client silent for 30 s is dropped. */
   startKeepAlive (): void {
+    gatewayMetrics(this.client.ctx).track(this.client.protocol)
     this.#keepAliveTimer = setInterval(() => {
       if (Date.now() - this.#lastKeepAliveAnswer > KEEPALIVE_TIMEOUT_MS) {
         this.client.fail(new TesseraError('GW_KEEPALIVE_TIMEOUT'))
@@ -223,13 +225,16 @@ export class PlayerSession {
   answerKeepAlive (id: bigint): number | undefined {
     if (id !== this.#keepAliveId) return undefined
     this.#lastKeepAliveAnswer = Date.now()
-    this.latencyMs = Math.round(performance.now() - this.#keepAliveSentAt)
+    const rtt = performance.now() - this.#keepAliveSentAt
+    gatewayMetrics(this.client.ctx).observeKeepAliveRtt(rtt)
+    this.latencyMs = Math.round(rtt)
     return this.latencyMs
   }
 
-  /** Stops timers and leaves every chunk index. */
+  /** Stops timers, leaves every chunk index and drops the subscriptions at their owners. */
   dispose (): void {
     clearInterval(this.#keepAliveTimer)
+    if (this.subscribed.size > 0) this.send({ type: WorldCommand.UnsubscribeChunks, playerId: this.playerId, chunks: [...this.subscribed].map(parseChunkKey) })
     for (const key of this.subscribed) this.client.ctx.world.chunkIndex.remove(key, this)
     this.subscribed.clear()
     this.loaded.clear()

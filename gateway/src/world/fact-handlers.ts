@@ -15,7 +15,8 @@ import type { KnownEntity } from './world-router.ts'
 import { showEntity, showListedPlayer } from '../session/entity-view.ts'
 
 type FactOf<T extends NodeToGateway['type']> = Extract<NodeToGateway, { type: T }>
-type FactTable = { readonly [T in NodeToGateway['type']]: (ctx: GatewayContext, fact: FactOf<T>) => void }
+/** `null`: the fact is consumed by the WorldRouter (ownership and handoff) and never reaches here. */
+type FactTable = { readonly [T in NodeToGateway['type']]: ((ctx: GatewayContext, fact: FactOf<T>) => void) | null }
 
 /** Writes one shared frame to every session in the list. */
 function fanOut (sessions: Iterable<PlayerSession>, frame: () => Buffer): void {
@@ -152,10 +153,15 @@ const handlers: FactTable = {
   },
   [WorldFact.PlayerKicked]: (ctx, fact) => {
     ctx.players.session(fact.playerId)?.client.disconnect(fact.reason)
-  }
+  },
+  [WorldFact.RegionsOwned]: null,
+  [WorldFact.TransferRequested]: null,
+  [WorldFact.TransferAccepted]: null,
+  [WorldFact.TransferRejected]: null,
+  [WorldFact.TransferCommitted]: null
 }
 
 /** Applies one fact from a world-node. */
 export function handleFact (ctx: GatewayContext, fact: NodeToGateway): void {
-  (handlers[fact.type] as (ctx: GatewayContext, fact: NodeToGateway) => void)(ctx, fact)
+  (handlers[fact.type] as ((ctx: GatewayContext, fact: NodeToGateway) => void) | null)?.(ctx, fact)
 }

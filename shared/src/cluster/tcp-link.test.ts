@@ -151,7 +151,7 @@ void describe('TCP link', () => {
     const node = await startNode()
     const pending = connectGateway(node.listener.port)
     const nodeEnd = await node.nextLink()
-    nodeEnd.send({ type: WorldFact.Welcome, nodeId: 'node-1', version: '1.21.4', seed: 's', minY: -64, worldHeight: 384, viewDistance: 8 })
+    nodeEnd.send({ type: WorldFact.Welcome, nodeId: 'node-1', version: '1.21.4', seed: 's', minY: -64, worldHeight: 384, viewDistance: 8, regionSize: 16 })
     nodeEnd.send({ type: WorldFact.TimeUpdated, worldAge: 1, timeOfDay: 2 })
     const gateway = await pending
     const received = await collect(gateway, 2, 'early messages')

@@ -2,7 +2,7 @@
  * One sample of every gateway↔world-node message, for codec round-trip tests and the codec
  * bench. Kept beside the codec so a new message type shows up here (the tests check coverage).
  */
-import type { ChunkKey, GatewayId, PlayerId } from '../ids.ts'
+import type { ChunkKey, GatewayId, PlayerId, RegionId } from '../ids.ts'
 import {
   WorldCommand, WorldFact, type ChunkColumnData, type GatewayToNode, type NodeToGateway, type PlayerSnapshot
 } from '../world-messages.ts'
@@ -77,14 +77,18 @@ export function sampleCommands (): GatewayToNode[] {
     { type: WorldCommand.RunCommand, playerId: player, command: 'gamemode creative' },
     { type: WorldCommand.ReportLatency, playerId: player, latencyMs: 37 },
     { type: WorldCommand.SubscribeChunks, playerId: player, chunks: [{ x: 0, z: 0 }, { x: -1, z: 2 }] },
-    { type: WorldCommand.UnsubscribeChunks, playerId: player, chunks: [{ x: 5, z: 5 }] }
+    { type: WorldCommand.UnsubscribeChunks, playerId: player, chunks: [{ x: 5, z: 5 }] },
+    { type: WorldCommand.AcceptTransfer, transferId: 't-1', profile, snapshot, entityId: 7, viewDistance: 8 },
+    { type: WorldCommand.CommitTransfer, transferId: 't-1', playerId: player },
+    { type: WorldCommand.CompleteTransfer, transferId: 't-1', playerId: player },
+    { type: WorldCommand.AbortTransfer, transferId: 't-1', playerId: player, reason: 'timed out' }
   ]
 }
 
 /** One of every NodeToGateway message; the chunk's sections take `sectionBytes` bytes. */
 export function sampleFacts (sectionBytes = 16_384): NodeToGateway[] {
   return [
-    { type: WorldFact.Welcome, nodeId: 'node-1', version: '1.21.4', seed: 'tessera', minY: -64, worldHeight: 384, viewDistance: 8 },
+    { type: WorldFact.Welcome, nodeId: 'node-1', version: '1.21.4', seed: 'tessera', minY: -64, worldHeight: 384, viewDistance: 8, regionSize: 16 },
     { type: WorldFact.PlayerAttached, playerId: player, entityId: 7, snapshot, worldAge: 123_456, timeOfDay: 6000 },
     { type: WorldFact.AttachRefused, playerId: player, reason: 'region moving' },
     { type: WorldFact.ChunkData, playerId: player, column: sampleColumn(sectionBytes) },
@@ -106,6 +110,11 @@ export function sampleFacts (sectionBytes = 16_384): NodeToGateway[] {
     },
     { type: WorldFact.PlayerListRemoved, playerIds: [player] },
     { type: WorldFact.TimeUpdated, worldAge: 99, timeOfDay: 18_000 },
-    { type: WorldFact.PlayerKicked, playerId: player, reason: 'You logged in from another location' }
+    { type: WorldFact.PlayerKicked, playerId: player, reason: 'You logged in from another location' },
+    { type: WorldFact.RegionsOwned, nodeId: 'node-1', all: false, regions: ['r.0.0' as RegionId, 'r.-1.2' as RegionId] },
+    { type: WorldFact.TransferRequested, transferId: 't-1', playerId: player, entityId: 7, snapshot, chunk: { x: 16, z: -3 } },
+    { type: WorldFact.TransferAccepted, transferId: 't-1', playerId: player },
+    { type: WorldFact.TransferRejected, transferId: 't-1', playerId: player, reason: 'not the owner' },
+    { type: WorldFact.TransferCommitted, transferId: 't-1', playerId: player }
   ]
 }
