@@ -5,6 +5,8 @@
 import mc from 'minecraft-protocol'
 import { EnvReader, type Env } from '#shared/env.ts'
 import { toGatewayId, type GatewayId } from '#shared/ids.ts'
+import { parseSentinels, type RedisTarget } from '#shared/cluster/redis-connection.ts'
+import { MIN_CLUSTER_SECRET_BYTES } from '#shared/cluster/tcp-link.ts'
 
 /** Validated gateway settings. */
 export interface GatewayConfig {
@@ -21,9 +23,33 @@ export interface GatewayConfig {
   readonly compressionThreshold: number
   /** auth-service base URL; empty in embedded mode until the launcher fills it in. */
   readonly authUrl: string
+  /** Every auth-service replica (GATEWAY_AUTH_URL, comma-separated); admits fail over between them. */
+  readonly authUrls: readonly string[]
   /** New connections allowed per address per minute (0 = unlimited). */
   readonly connectionsPerAddressPerMinute: number
+  /** Offline accounts: how long a player may stay in the limbo before /register or /login. */
+  readonly limboTimeoutMs: number
   readonly logLevel: string
+  /** Distributed mode: where Redis is (membership of world-nodes); absent in embedded mode. */
+  readonly redis: RedisTarget | undefined
+  /** TESSERA_CLUSTER_SECRET: opens the HMAC-authenticated links to world-nodes. */
+  readonly clusterSecret: string | undefined
+}
+
+function readRedisTarget (r: EnvReader): RedisTarget | undefined {
+  const sentinels = r.optional('TESSERA_REDIS_SENTINELS')
+  if (sentinels !== undefined) {
+    try {
+      return { sentinels: parseSentinels(sentinels), name: r.string('TESSERA_REDIS_NAME', 'tessera') }
+    } catch (err) {
+      r.check(false, `TESSERA_REDIS_SENTINELS: ${(err as Error).message}`)
+      return undefined
+    }
+  }
+  const url = r.optional('TESSERA_REDIS_URL')
+  if (url === undefined) return undefined
+  r.check(URL.canParse(url) && url.startsWith('redis'), `TESSERA_REDIS_URL=${JSON.stringify(url)}: expected redis://host:port`)
+  return { url }
 }
 
 /** Reads and validates GATEWAY_* settings. Throws ConfigError listing every problem. */
@@ -39,8 +65,8 @@ export function readGatewayConfig (env: Env): GatewayConfig {
   }
   const sessionServerUrl = r.string('GATEWAY_SESSION_SERVER_URL', 'https://sessionserver.mojang.com')
   r.check(URL.canParse(sessionServerUrl), `GATEWAY_SESSION_SERVER_URL=${JSON.stringify(sessionServerUrl)}: not a URL`)
-  const authUrl = r.string('GATEWAY_AUTH_URL', '')
-  r.check(authUrl === '' || URL.canParse(authUrl), `GATEWAY_AUTH_URL=${JSON.stringify(authUrl)}: not a URL`)
+  const authUrls = r.string('GATEWAY_AUTH_URL', '').split(',').map((u) => u.trim().replace(/\/+$/, '')).filter((u) => u !== '')
+  for (const url of authUrls) r.check(URL.canParse(url), `GATEWAY_AUTH_URL: ${JSON.stringify(url)} is not a URL`)
   const config: GatewayConfig = {
     id,
     host: r.string('GATEWAY_HOST', '0.0.0.0'),
@@ -51,10 +77,16 @@ export function readGatewayConfig (env: Env): GatewayConfig {
     maxPlayers: r.int('GATEWAY_MAX_PLAYERS', 1000, 1, 100_000),
     sessionServerUrl: sessionServerUrl.replace(/\/+$/, ''),
     compressionThreshold: r.int('GATEWAY_COMPRESSION_THRESHOLD', 256, -1, 1_048_576),
-    authUrl: authUrl.replace(/\/+$/, ''),
+    authUrl: authUrls[0] ?? '',
+    authUrls,
     connectionsPerAddressPerMinute: r.int('GATEWAY_CONNECTIONS_PER_ADDRESS_PER_MINUTE', 120, 0, 1_000_000),
-    logLevel: r.oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    limboTimeoutMs: r.int('GATEWAY_LIMBO_TIMEOUT_S', 60, 1, 3600) * 1000,
+    logLevel: r.oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    redis: readRedisTarget(r),
+    clusterSecret: r.optional('TESSERA_CLUSTER_SECRET')
   }
+  r.check(config.redis === undefined || (config.clusterSecret !== undefined && Buffer.byteLength(config.clusterSecret) >= MIN_CLUSTER_SECRET_BYTES),
+    `TESSERA_CLUSTER_SECRET: required with Redis (distributed mode), at least ${MIN_CLUSTER_SECRET_BYTES} bytes`)
   r.done('gateway')
   return config
 }
