@@ -3,6 +3,8 @@
  * replica that answers, so killing one does not affect logins; events are streamed from every
  * replica (each relays the same store-wide events, and acting on one twice is harmless).
  */
+import type { AdmitResponse } from '#shared/auth-api.ts'
+import { ErrorCodes } from '#shared/errors.ts'
 import type { AccountResult, AuthClient } from './auth-client.ts'
 
 /** Tries replicas in order while they are unreachable. */
@@ -20,7 +22,7 @@ export function createReplicatedAuthClient (replicas: readonly AuthClient[]): Au
   if (replicas.length === 1) return replicas[0]!
   return {
     async admit (request) {
-      let last
+      let last: AdmitResponse = { admitted: false, code: 'GW_AUTH_UNAVAILABLE', reason: ErrorCodes.GW_AUTH_UNAVAILABLE }
       for (const replica of replicas) {
         last = await replica.admit(request)
         if (last.admitted || last.code !== 'GW_AUTH_UNAVAILABLE') return last
