@@ -67,6 +67,8 @@ export class WorldRouter {
   readonly #nodes = new Map<string, NodeLink>()
   readonly #playerNode = new Map<PlayerId, string>()
   readonly #transfers = new Map<PlayerId, Transfer>()
+  /** Every chunk each player is subscribed to, so a region that changes owner is re-subscribed there. */
+  readonly #subscriptions = new Map<PlayerId, Map<ChunkKey, { x: number, z: number }>>()
   /** Subscriptions waiting for an owner of their region, per player. */
   readonly #unrouted = new Map<PlayerId, Map<ChunkKey, { x: number, z: number }>>()
   readonly #log: Logger
@@ -139,12 +141,20 @@ export class WorldRouter {
   /** Sends a player's intent to the node that owns them (subscriptions: to each chunk's owner). */
   send (playerId: PlayerId, command: Command): void {
     switch (command.type) {
-      case WorldCommand.SubscribeChunks:
+      case WorldCommand.SubscribeChunks: {
+        let subscribed = this.#subscriptions.get(playerId)
+        if (subscribed === undefined) this.#subscriptions.set(playerId, subscribed = new Map())
+        for (const chunk of command.chunks) subscribed.set(`${chunk.x},${chunk.z}` as ChunkKey, chunk)
         this.#routeChunks(playerId, command.chunks, (node, chunks) => { node.link.send({ type: WorldCommand.SubscribeChunks, playerId, chunks }) }, true)
         return
+      }
       case WorldCommand.UnsubscribeChunks: {
         const waiting = this.#unrouted.get(playerId)
-        for (const chunk of command.chunks) waiting?.delete(`${chunk.x},${chunk.z}` as ChunkKey)
+        const subscribed = this.#subscriptions.get(playerId)
+        for (const chunk of command.chunks) {
+          waiting?.delete(`${chunk.x},${chunk.z}` as ChunkKey)
+          subscribed?.delete(`${chunk.x},${chunk.z}` as ChunkKey)
+        }
         this.#routeChunks(playerId, command.chunks, (node, chunks) => { node.link.send({ type: WorldCommand.UnsubscribeChunks, playerId, chunks }) }, false)
         return
       }
@@ -158,6 +168,7 @@ export class WorldRouter {
       }
       case WorldCommand.DetachPlayer: {
         this.#unrouted.delete(playerId)
+        this.#subscriptions.delete(playerId)
         const transfer = this.#transfers.get(playerId)
         if (transfer !== undefined) this.#abort(transfer, 'player left')
         this.#linkOf(playerId)?.send(command)
@@ -211,11 +222,14 @@ export class WorldRouter {
 
   #receive (node: NodeLink, fact: NodeToGateway): void {
     switch (fact.type) {
-      case WorldFact.RegionsOwned:
+      case WorldFact.RegionsOwned: {
+        const gained = new Set(fact.regions.filter((region) => !node.regions.has(region)))
         node.all = fact.all
         node.regions = new Set(fact.regions)
+        if (gained.size > 0) this.#resubscribe(node, gained)
         this.#retryUnrouted()
         return
+      }
       case WorldFact.PlayerAttached:
         this.#playerNode.set(fact.playerId, node.nodeId)
         break
@@ -300,6 +314,17 @@ export class WorldRouter {
     for (const command of transfer.buffer) source?.link.send(command)
     this.handoffs.aborted++
     this.#log.info({ player: transfer.playerId, reason }, 'handoff aborted; the player stays with its node')
+  }
+
+  /** A node took over regions: the chunks players watch there are now served by it. */
+  #resubscribe (node: NodeLink, regions: ReadonlySet<RegionId>): void {
+    for (const [playerId, subscribed] of this.#subscriptions) {
+      const waiting = this.#unrouted.get(playerId)
+      const chunks = [...subscribed.entries()]
+        .filter(([key, chunk]) => waiting?.has(key) !== true && regions.has(regionOfChunk(chunk.x, chunk.z, this.regionSize)))
+        .map(([, chunk]) => chunk)
+      if (chunks.length > 0) node.link.send({ type: WorldCommand.SubscribeChunks, playerId, chunks })
+    }
   }
 
   #retryUnrouted (): void {
