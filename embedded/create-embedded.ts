@@ -13,6 +13,7 @@ import { createAuthService } from '../auth-service/src/create-auth-service.ts'
 import { createAuthStore } from '../auth-service/src/store/create-auth-store.ts'
 import { createHttpAuthClient } from '../gateway/src/auth/auth-client.ts'
 import { createGateway, type Gateway } from '../gateway/src/create-gateway.ts'
+import { gatewayMetrics } from '../gateway/src/metrics.ts'
 import { createWorldNode, type WorldNode } from '../world-node/src/create-world-node.ts'
 import { createEmbeddedWorldStore } from '../world-node/src/store/embedded-world-store.ts'
 import type { EmbeddedConfig } from './config.ts'
@@ -54,13 +55,15 @@ export async function startEmbedded (config: EmbeddedConfig, log: Logger): Promi
   let metrics: Server | undefined
   let metricsPort = 0
   if (config.metricsPort > 0) {
+    const gatewayRegistry = gatewayMetrics(gateway.context).registry
     metrics = createServer((request, response) => {
       if (request.url !== '/metrics') {
         response.writeHead(404).end()
         return
       }
-      world.registry.metrics().then((text) => {
-        response.writeHead(200, { 'content-type': world.registry.contentType }).end(text)
+      // The world-node's and the gateway's registries, one after the other (no name is in both).
+      Promise.all([world.registry.metrics(), gatewayRegistry.metrics()]).then(([worldText, gatewayText]) => {
+        response.writeHead(200, { 'content-type': world.registry.contentType }).end(worldText + gatewayText)
       }, (err: unknown) => {
         log.error({ err }, 'metrics failed')
         response.writeHead(500).end()

@@ -8,6 +8,7 @@ import { chatCommand } from './chat-command.ts'
 import { chatMessage } from './chat-message.ts'
 import { heldItemSlot } from './held-item-slot.ts'
 import { keepAlive } from './keep-alive.ts'
+import { pingRequest } from './ping-request.ts'
 import { playerPosition } from './player-position.ts'
 import { setCreativeSlot } from './set-creative-slot.ts'
 import { teleportConfirm } from './teleport-confirm.ts'
@@ -21,6 +22,7 @@ export const playTable: HandlerTable = {
   look: playerPosition,
   flying: playerPosition,
   keep_alive: keepAlive,
+  ping_request: pingRequest,
   block_dig: blockDig,
   block_place: blockPlace,
   held_item_slot: heldItemSlot,

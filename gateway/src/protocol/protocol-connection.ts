@@ -13,6 +13,20 @@ import { codecFor, type PacketCodec, type ProtocolState, type RawPacket } from '
 /** Outbound bytes queued beyond this mean the client cannot keep up: it is disconnected. */
 export const MAX_OUTBOUND_BUFFER = 16 * 1024 * 1024
 
+/**
+ * Connections holding frames written during this event-loop turn. One setImmediate flushes them
+ * all, so a tick's worth of packets to one client leaves in one socket write (one syscall, and
+ * usually one TCP segment) instead of one per packet.
+ */
+const unflushed = new Set<ProtocolConnection>()
+let flushScheduled = false
+
+function flushAll (): void {
+  flushScheduled = false
+  for (const connection of unflushed) connection.flush()
+  unflushed.clear()
+}
+
 /** What the connection reports to its owner. */
 export interface ProtocolEvents {
   packet (packet: RawPacket): void
@@ -35,6 +49,9 @@ export class ProtocolConnection {
   readonly #events: ProtocolEvents
   #failed = false
   #closed = false
+  /** Frames written this turn, plain (encryption is applied to their concatenation on flush). */
+  #pending: Buffer[] = []
+  #pendingBytes = 0
   bytesIn = 0
   bytesOut = 0
 
@@ -49,6 +66,8 @@ export class ProtocolConnection {
     socket.on('error', (err) => { this.#fail(err) })
     socket.on('close', () => {
       this.#closed = true
+      this.#pending = []
+      this.#pendingBytes = 0
       this.#events.close()
     })
   }
@@ -68,6 +87,7 @@ export class ProtocolConnection {
 
   /** Turns on AES/CFB8 with the shared secret, both ways, from the next byte. */
   enableEncryption (sharedSecret: Buffer): void {
+    this.flush() // frames written before this point leave in plain text
     this.#cipher = createCipheriv('aes-128-cfb8', sharedSecret, sharedSecret)
     this.#decipher = createDecipheriv('aes-128-cfb8', sharedSecret, sharedSecret)
   }
@@ -98,25 +118,50 @@ export class ProtocolConnection {
    * threshold; only encryption is applied here. Shared by every client that needs the bytes.
    */
   writeFrame (framed: Buffer): void {
-    if (this.#closed || this.socket.destroyed) return
-    const out = this.#cipher === undefined ? framed : this.#cipher.update(framed)
-    this.bytesOut += out.length
-    this.socket.write(out)
-    if (this.socket.writableLength > MAX_OUTBOUND_BUFFER) {
+    if (this.#closed || this.socket.destroyed || !this.socket.writable) return
+    // Frames are queued in write order and leave together at the end of this event-loop turn.
+    this.#pending.push(framed)
+    this.#pendingBytes += framed.length
+    this.bytesOut += framed.length
+    if (this.#pending.length === 1) {
+      unflushed.add(this)
+      if (!flushScheduled) {
+        flushScheduled = true
+        setImmediate(flushAll)
+      }
+    }
+    if (this.socket.writableLength + this.#pendingBytes > MAX_OUTBOUND_BUFFER) {
       this.#fail(new TesseraError('GW_KEEPALIVE_TIMEOUT', 'client is not reading (outbound buffer full)'))
     }
+  }
+
+  /**
+   * Writes the frames queued this turn as one socket write, encrypting their concatenation (the
+   * AES/CFB8 stream is the same whether ciphered frame by frame or at once). Normally called by
+   * the shared end-of-turn flush; end() and destroy() call it so nothing written is lost.
+   */
+  flush (): void {
+    if (this.#pending.length === 0) return
+    const pending = this.#pending
+    this.#pending = []
+    this.#pendingBytes = 0
+    if (this.#closed || this.socket.destroyed || !this.socket.writable) return
+    const plain = pending.length === 1 ? pending[0]! : Buffer.concat(pending)
+    this.socket.write(this.#cipher === undefined ? plain : this.#cipher.update(plain))
   }
 
   /** Flushes and closes the socket. */
   end (): void {
     if (this.#closed) return
+    this.flush()
     this.socket.end()
     // A client that never reads would keep the socket half-open forever.
     setTimeout(() => { this.socket.destroy() }, 1000).unref()
   }
 
-  /** Closes at once. */
+  /** Closes at once (frames already written this turn are still handed to the socket). */
   destroy (): void {
+    this.flush()
     this.socket.destroy()
   }
 

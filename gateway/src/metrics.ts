@@ -1,0 +1,81 @@
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global one):
+ * keep-alive round trips, players, bytes in and out, chunk cache hits. Keyed by the gateway
+ * context, so two gateways in one process (tests, embedded) never share counters; the embedded
+ * launcher serves this registry next to the world-node's on /metrics.
+ */
+import { Counter, Gauge, Registry, Summary } from 'prom-client'
+import type { GatewayContext } from './gateway-context.ts'
+import type { ProtocolConnection } from './protocol/protocol-connection.ts'
+
+/** One gateway's metrics. */
+export interface GatewayMetrics {
+  readonly registry: Registry
+  /** A keep-alive answered after `ms` milliseconds. */
+  observeKeepAliveRtt (ms: number): void
+  /** Counts this connection's bytes in tessera_gateway_bytes_{in,out}_total, until and after it closes. */
+  track (protocol: ProtocolConnection): void
+}
+
+const byContext = new WeakMap<GatewayContext, GatewayMetrics>()
+
+/** The metrics of the gateway owning `ctx`, created on first use. */
+export function gatewayMetrics (ctx: GatewayContext): GatewayMetrics {
+  let metrics = byContext.get(ctx)
+  if (metrics === undefined) {
+    metrics = createGatewayMetrics(ctx)
+    byContext.set(ctx, metrics)
+  }
+  return metrics
+}
+
+function createGatewayMetrics (ctx: GatewayContext): GatewayMetrics {
+  const registry = new Registry()
+  const live = new Set<ProtocolConnection>()
+  let closedIn = 0
+  let closedOut = 0
+  const total = (read: (p: ProtocolConnection) => number, closed: number): number => {
+    let sum = closed
+    for (const protocol of live) sum += read(protocol)
+    return sum
+  }
+
+  const rtt = new Summary({
+    name: 'tessera_keepalive_rtt_ms',
+    help: 'Keep-alive round trip of players on this gateway over the last 60 s, ms',
+    percentiles: [0.5, 0.99],
+    maxAgeSeconds: 60,
+    ageBuckets: 6,
+    registers: [registry]
+  })
+  new Gauge({
+    name: 'tessera_gateway_players', help: 'Play sessions on this gateway', registers: [registry],
+    collect () { this.set(ctx.players.size) }
+  })
+  new Counter({
+    name: 'tessera_gateway_bytes_in_total', help: 'Bytes received from clients that reached play', registers: [registry],
+    collect () { this.reset(); this.inc(total((p) => p.bytesIn, closedIn)) }
+  })
+  new Counter({
+    name: 'tessera_gateway_bytes_out_total', help: 'Bytes sent to clients that reached play', registers: [registry],
+    collect () { this.reset(); this.inc(total((p) => p.bytesOut, closedOut)) }
+  })
+  new Counter({
+    name: 'tessera_gateway_chunk_cache_hits_total', help: 'Chunk packets served from the encode-once cache', registers: [registry],
+    collect () { this.reset(); this.inc(ctx.frames.chunkCacheHits) }
+  })
+
+  return {
+    registry,
+    observeKeepAliveRtt (ms) { rtt.observe(ms) },
+    track (protocol) {
+      if (live.has(protocol) || protocol.closed) return
+      live.add(protocol)
+      protocol.socket.once('close', () => {
+        live.delete(protocol)
+        closedIn += protocol.bytesIn
+        closedOut += protocol.bytesOut
+      })
+    }
+  }
+}

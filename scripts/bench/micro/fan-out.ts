@@ -1,0 +1,71 @@
+/**
+ * Microbenchmark: entity-move fan-out per tick with 100 players in view of each other. Each
+ * tick every player moves once; the gateway's EntityMoved handler encodes the move once and
+ * writes it to the 99 other sessions, whose ProtocolConnections batch the frames into one
+ * socket write per turn (the sockets here discard the bytes). Prints ticks per second.
+ */
+import { EventEmitter } from 'node:events'
+import type { Socket } from 'node:net'
+import { chunkKey } from '#shared/coords.ts'
+import type { PlayerId } from '#shared/ids.ts'
+import { WorldFact, type NodeToGateway } from '#shared/world-messages.ts'
+import type { GatewayContext } from '../../../gateway/src/gateway-context.ts'
+import { OutboundFrames } from '../../../gateway/src/packets/outbound-frames.ts'
+import { ProtocolConnection } from '../../../gateway/src/protocol/protocol-connection.ts'
+import type { PlayerSession } from '../../../gateway/src/session/player-session.ts'
+import { handleFact } from '../../../gateway/src/world/fact-handlers.ts'
+import { ChunkIndex } from '../../../gateway/src/world/chunk-index.ts'
+import type { KnownEntity } from '../../../gateway/src/world/world-router.ts'
+import { measure, report } from './measure.ts'
+
+const PLAYERS = 100
+const VERSION = '1.21.4'
+
+/** A socket that accepts and drops every write. */
+class NullSocket extends EventEmitter {
+  remoteAddress = '127.0.0.1'
+  destroyed = false
+  writable = true
+  writableLength = 0
+  bytes = 0
+  writes = 0
+  setNoDelay (): this { return this }
+  write (data: Buffer): boolean { this.bytes += data.length; this.writes++; return true }
+}
+
+const chunkIndex = new ChunkIndex()
+const entities = new Map<number, KnownEntity>()
+const frames = new OutboundFrames(VERSION, 256)
+const ctx = { world: { chunkIndex, entities }, frames } as unknown as GatewayContext
+const sockets: NullSocket[] = []
+const centre = chunkKey(0, 0)
+for (let i = 0; i < PLAYERS; i++) {
+  const socket = new NullSocket()
+  sockets.push(socket)
+  const protocol = new ProtocolConnection(socket as unknown as Socket, VERSION, { packet () {}, failure () {}, close () {} })
+  protocol.setState('play')
+  protocol.enableCompression(256)
+  const entityId = i + 1
+  const session = { entityId, loaded: new Set([centre]), visibleEntities: new Set<number>(), client: { protocol } } as unknown as PlayerSession
+  for (let other = 1; other <= PLAYERS; other++) if (other !== entityId) session.visibleEntities.add(other)
+  chunkIndex.add(centre, session)
+  entities.set(entityId, { entityId, playerId: `player-${i}` as PlayerId, name: `p${i}`, x: 8, y: 64, z: 8, yaw: 0, pitch: 0, chunk: centre })
+}
+
+let tick = 0
+function oneTick (): void {
+  tick++
+  for (let entityId = 1; entityId <= PLAYERS; entityId++) {
+    const fact: NodeToGateway = {
+      type: WorldFact.EntityMoved, entityId, chunk: centre, fromChunk: centre, onGround: true,
+      x: 8 + Math.sin(tick + entityId) * 4, y: 64, z: 8 + Math.cos(tick + entityId) * 4, yaw: (tick * 7) % 360, pitch: 0
+    }
+    handleFact(ctx, fact)
+  }
+}
+
+const result = await measure('entity-move fan-out, 100 players in view', 'ticks', oneTick, { flushEachOp: true })
+const writes = sockets.reduce((sum, s) => sum + s.writes, 0)
+const bytes = sockets.reduce((sum, s) => sum + s.bytes, 0)
+report(result, `${Math.round(result.opsPerSecond * PLAYERS * (PLAYERS - 1) * 2)} frames/s (${PLAYERS} moves × ${PLAYERS - 1} viewers × move+head per tick); ` +
+  `${(writes / tick).toFixed(0)} socket writes and ${Math.round(bytes / tick / 1024)} KiB per tick`)
