@@ -5,6 +5,7 @@
 import { chunkKey } from '#shared/coords.ts'
 import { WorldFact } from '#shared/world-messages.ts'
 import type { OnlinePlayer } from './players.ts'
+import { regionOfKey } from './regions.ts'
 import type { World } from './world.ts'
 
 /** A block position. */
@@ -16,6 +17,8 @@ export function changeBlock (world: World, at: BlockPosition, stateId: number): 
   const chunk = chunkKey(Math.floor(at.x / 16), Math.floor(at.z / 16))
   world.outbox.recordBlockChange({ chunk, x: at.x, y: at.y, z: at.z, stateId })
   world.outbox.afterDurable(() => {
+    // A write refused for a stale lease gave the region up: confirm nothing of it.
+    if (!world.regions.owns(regionOfKey(chunk, world.config.regionSize))) return
     world.links.sendToEach(world.subscriptions.linksFor(chunk), { type: WorldFact.BlockChanged, chunk, x: at.x, y: at.y, z: at.z, stateId })
   })
   return true

@@ -131,6 +131,18 @@ export class ChunkService {
     return unloaded
   }
 
+  /** Forgets the chunks matching `match` and their queued requests (their region was given up). */
+  dropWhere (match: (key: ChunkKey) => boolean): number {
+    this.#queue = this.#queue.filter((request) => !match(request.key))
+    let dropped = 0
+    for (const key of [...this.#entries.keys()]) {
+      if (!match(key)) continue
+      this.#entries.delete(key)
+      dropped++
+    }
+    return dropped
+  }
+
   /** Chunks held in memory (built or on their way). */
   get loadedCount (): number {
     return this.#entries.size

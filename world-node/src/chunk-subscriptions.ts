@@ -3,7 +3,8 @@
  * new subscription queues the chunk, which is delivered (with the players standing in it) once
  * built. Deliveries wait for the tick's durable batch, so no viewer sees an unsaved block.
  */
-import { chunkKey } from '#shared/coords.ts'
+import { chunkKey, regionOfChunk } from '#shared/coords.ts'
+import type { RegionId } from '#shared/ids.ts'
 import { WorldFact, type ChunkColumnData, type SubscribeChunks, type UnsubscribeChunks } from '#shared/world-messages.ts'
 import type { ChunkRequest } from './chunk-service.ts'
 import { showEntitiesInChunk } from './entities.ts'
@@ -24,9 +25,26 @@ export function subscribeChunks (world: World, connection: GatewayConnection, co
     world.log.warn({ count: command.chunks.length, gateway: connection.gatewayId }, 'too many chunks in one subscription, ignored')
     return
   }
+  // Chunks of regions this node does not own get no answer, unless placement names this node:
+  // then the region is acquired and they are served once it is.
+  const waiting = new Map<RegionId, Array<{ x: number, z: number }>>()
   for (const { x, z } of command.chunks) {
     if (!isChunkCoordinate(x) || !isChunkCoordinate(z)) continue
+    const region = regionOfChunk(x, z, world.config.regionSize)
+    const availability = world.regions.want(region)
+    if (availability === 'elsewhere') continue
+    if (availability === 'pending') {
+      let chunks = waiting.get(region)
+      if (chunks === undefined) waiting.set(region, chunks = [])
+      chunks.push({ x, z })
+      continue
+    }
     if (world.subscriptions.add(connection, command.playerId, chunkKey(x, z))) world.chunks.request(connection, command.playerId, x, z)
+  }
+  for (const [region, chunks] of waiting) {
+    world.regions.whenOwned(region, (owned) => {
+      if (owned && !connection.link.closed) subscribeChunks(world, connection, { ...command, chunks })
+    })
   }
 }
 

@@ -3,13 +3,14 @@
  * accepted only from the link that attached the player; `null` marks a command handled
  * elsewhere (Hello, during the handshake).
  */
-import { WorldCommand, WorldFact, type GatewayToNode } from '#shared/world-messages.ts'
+import { WorldCommand, type GatewayToNode } from '#shared/world-messages.ts'
 import { sendChat } from './chat.ts'
 import { subscribeChunks, unsubscribeChunks } from './chunk-subscriptions.ts'
 import { runCommand } from './commands/command-table.ts'
 import { digBlock } from './digging.ts'
 import { swingArm } from './entities.ts'
 import type { GatewayConnection } from './gateway-links.ts'
+import { abortTransfer, acceptTransfer, commitTransfer, completeTransfer } from './handoff.ts'
 import { selectHotbarSlot, setCreativeSlot } from './inventory.ts'
 import { movePlayer } from './movement.ts'
 import { placeBlock } from './placing.ts'
@@ -46,16 +47,10 @@ export const COMMAND_TABLE: CommandTable = {
   [WorldCommand.SendChat]: player(sendChat),
   [WorldCommand.RunCommand]: player(runCommand),
   [WorldCommand.ReportLatency]: player(reportLatency),
-  [WorldCommand.AcceptTransfer]: link(refuseTransfer),
-  // Transfers are only ever accepted after AcceptTransfer, which this node refuses.
-  [WorldCommand.CommitTransfer]: null,
-  [WorldCommand.CompleteTransfer]: null,
-  [WorldCommand.AbortTransfer]: null
-}
-
-/** A node that owns every region never needs to take a player from another node. */
-function refuseTransfer (world: World, connection: GatewayConnection, command: CommandOf<typeof WorldCommand.AcceptTransfer>): void {
-  world.links.send(connection, { type: WorldFact.TransferRejected, transferId: command.transferId, playerId: command.profile.id, reason: 'this node does not take transfers' })
+  [WorldCommand.AcceptTransfer]: link(acceptTransfer),
+  [WorldCommand.CommitTransfer]: link(commitTransfer),
+  [WorldCommand.CompleteTransfer]: link(completeTransfer),
+  [WorldCommand.AbortTransfer]: link(abortTransfer)
 }
 
 /** Result of dispatching: handled, ignored (stale or foreign player), or a protocol violation. */
@@ -74,6 +69,8 @@ export function dispatchCommand (world: World, connection: GatewayConnection, co
   const target = playerId === undefined ? undefined : world.players.get(playerId)
   // Stale commands for a player who left, or another gateway's player: drop them.
   if (target === undefined || target.connection !== connection) return 'ignored'
+  // A player frozen for a handoff acts no more here (the gateway buffers and replays its input).
+  if (target.frozen !== null) return 'ignored'
   entry.handle(world, target, command)
   return 'handled'
 }

@@ -15,7 +15,9 @@ void describe('world-node config', () => {
       regionSize: 16,
       spawnX: 0,
       spawnZ: 0,
-      logLevel: 'info'
+      logLevel: 'info',
+      metricsPort: 9464,
+      cluster: null
     })
   })
 

@@ -5,6 +5,8 @@
 import minecraftData from 'minecraft-data'
 import { EnvReader, type Env } from '#shared/env.ts'
 import { toNodeId, type NodeId } from '#shared/ids.ts'
+import { parseSentinels, type RedisTarget } from '#shared/cluster/redis-connection.ts'
+import { MIN_CLUSTER_SECRET_BYTES } from '#shared/cluster/tcp-link.ts'
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -29,6 +31,28 @@ export interface WorldNodeConfig {
   readonly spawnZ: number
   /** TESSERA_LOG_LEVEL. */
   readonly logLevel: typeof LOG_LEVELS[number]
+  /** TESSERA_METRICS_PORT: Prometheus /metrics on 127.0.0.1 (0 off; distributed mode's own endpoint). */
+  readonly metricsPort: number
+  /** Distributed mode, selected by TESSERA_REDIS_URL or TESSERA_REDIS_SENTINELS; null when embedded. */
+  readonly cluster: ClusterConfig | null
+}
+
+/** Settings of distributed mode. */
+export interface ClusterConfig {
+  /** TESSERA_REDIS_URL, or TESSERA_REDIS_SENTINELS + TESSERA_REDIS_NAME. */
+  readonly redis: RedisTarget
+  /** TESSERA_REDIS_PASSWORD. */
+  readonly redisPassword: string | undefined
+  /** TESSERA_CLUSTER_SECRET: HMAC key of the gateway links (required). */
+  readonly secret: string
+  /** WORLD_LINK_HOST: interface the link listener binds (default 0.0.0.0). */
+  readonly linkHost: string
+  /** WORLD_LINK_PORT: link port (default 25600; 0 picks a free one). */
+  readonly linkPort: number
+  /** WORLD_ADVERTISE_HOST: the host gateways dial (default 127.0.0.1). */
+  readonly advertiseHost: string
+  /** WORLD_LEASE_TTL_MS: region lease time to live; renewed every third of it (default 5000). */
+  readonly leaseTtlMs: number
 }
 
 /** True when minecraft-data knows this Java Edition version. */
@@ -63,8 +87,38 @@ export function readWorldNodeConfig (env: Env): WorldNodeConfig {
     regionSize: read.int('WORLD_REGION_SIZE', 16, 1, 64),
     spawnX: read.int('WORLD_SPAWN_X', 0, -29_999_984, 29_999_984),
     spawnZ: read.int('WORLD_SPAWN_Z', 0, -29_999_984, 29_999_984),
-    logLevel: read.oneOf('TESSERA_LOG_LEVEL', 'info', LOG_LEVELS)
+    logLevel: read.oneOf('TESSERA_LOG_LEVEL', 'info', LOG_LEVELS),
+    metricsPort: read.int('TESSERA_METRICS_PORT', 9464, 0, 65_535),
+    cluster: readClusterConfig(read)
   }
   read.done('world-node')
   return config
+}
+
+/** Distributed-mode settings, or null when no Redis is configured (embedded mode). */
+function readClusterConfig (read: EnvReader): ClusterConfig | null {
+  const url = read.optional('TESSERA_REDIS_URL')
+  const sentinelList = read.optional('TESSERA_REDIS_SENTINELS')
+  if (url === undefined && sentinelList === undefined) return null
+  let redis: RedisTarget = { url: url ?? 'redis://127.0.0.1:6379' }
+  if (url !== undefined && sentinelList !== undefined) read.check(false, 'TESSERA_REDIS_URL and TESSERA_REDIS_SENTINELS: set one, not both')
+  if (url !== undefined) read.check(/^rediss?:\/\//.test(url), `TESSERA_REDIS_URL=${JSON.stringify(url)}: expected redis://host:port`)
+  if (sentinelList !== undefined) {
+    try {
+      redis = { sentinels: parseSentinels(sentinelList), name: read.string('TESSERA_REDIS_NAME', 'tessera') }
+    } catch (err) {
+      read.check(false, `TESSERA_REDIS_SENTINELS=${JSON.stringify(sentinelList)}: ${(err as Error).message}`)
+    }
+  }
+  const secret = read.optional('TESSERA_CLUSTER_SECRET') ?? ''
+  read.check(Buffer.byteLength(secret) >= MIN_CLUSTER_SECRET_BYTES, `TESSERA_CLUSTER_SECRET: required in distributed mode, at least ${MIN_CLUSTER_SECRET_BYTES} bytes`)
+  return {
+    redis,
+    redisPassword: read.optional('TESSERA_REDIS_PASSWORD'),
+    secret,
+    linkHost: read.string('WORLD_LINK_HOST', '0.0.0.0'),
+    linkPort: read.int('WORLD_LINK_PORT', 25_600, 0, 65_535),
+    advertiseHost: read.string('WORLD_ADVERTISE_HOST', '127.0.0.1'),
+    leaseTtlMs: read.int('WORLD_LEASE_TTL_MS', 5000, 300, 600_000)
+  }
 }

@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks'
 import { Registry } from 'prom-client'
 import type { Link } from '#shared/link.ts'
 import type { Logger } from '#shared/logger.ts'
-import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway } from '#shared/world-messages.ts'
+import type { PlayerId } from '#shared/ids.ts'
+import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerSnapshot, type RegionsOwned } from '#shared/world-messages.ts'
 import { ChunkService } from './chunk-service.ts'
 import { isStillWanted, serveChunk } from './chunk-subscriptions.ts'
 import { dispatchCommand } from './command-dispatch.ts'
@@ -17,9 +18,11 @@ import { broadcastMoves } from './entities.ts'
 import { createGameData } from './game-data.ts'
 import { GatewayLinks, type GatewayConnection } from './gateway-links.ts'
 import { registerWorldMetrics } from './metrics.ts'
+import { dropPendingTransfers, offerStrayPlayers } from './handoff.ts'
 import { flushLatencies, sendPlayerList } from './player-list.ts'
-import { dropConnection } from './player-session.ts'
+import { dropConnection, dropStalePlayer } from './player-session.ts'
 import { OnlinePlayers, snapshotOf } from './players.ts'
+import { ALL_REGIONS, regionOfKey, type RegionHooks, type RegionOwnership } from './regions.ts'
 import type { WorldStore } from './store/world-store.ts'
 import { Subscriptions } from './subscriptions.ts'
 import { createWorldTerrain, type WorldTerrain } from './terrain-port.ts'
@@ -56,6 +59,21 @@ export interface WorldNodeDeps {
   readonly terrain?: WorldTerrain
   /** Where the tick gauges are registered; defaults to a registry of the node's own. */
   readonly registry?: Registry
+  /** Distributed mode: region ownership by leases (default: this node owns every region). */
+  readonly regions?: (hooks: RegionHooks) => RegionOwnership
+  /** Distributed mode: cluster-unique entity ids (default: a node-local counter). */
+  readonly nextEntityId?: () => number
+  /** Tick period in ms (default 50; tests may run faster). */
+  readonly tickMs?: number
+  /** Distributed mode: the cluster's world age now, in ticks (default: the stored age, advanced by the tick). */
+  readonly worldAge?: () => number
+}
+
+/** A player as a node holds it (tests and tools). */
+export interface PlayerView {
+  readonly entityId: number
+  readonly frozen: boolean
+  readonly snapshot: PlayerSnapshot
 }
 
 /** A running (or runnable) world-node. */
@@ -70,6 +88,14 @@ export interface WorldNode {
   tickStats (): TickStats
   /** The registry holding this node's gauges. */
   readonly registry: Registry
+  /** The ids of the players live here. */
+  playerIds (): PlayerId[]
+  /** A live player here, or undefined. */
+  player (id: PlayerId): PlayerView | undefined
+  /** The ownership fact this node sends gateways now. */
+  regionsOwned (): RegionsOwned
+  /** Forgets a player without saving it (another node writes it now); applied in the next tick. */
+  dropPlayer (id: PlayerId, reason: string): void
 }
 
 /** Builds a world-node; nothing runs until start(). */
@@ -102,6 +128,25 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     serve: (request, column) => { serveChunk(world, request, column) }
   })
 
+  const hooks: RegionHooks = {
+    enqueue: (job) => { inbox.push(job) },
+    lost: (region, reason) => {
+      const inRegion = (key: Parameters<typeof regionOfKey>[0]): boolean => regionOfKey(key, config.regionSize) === region
+      const dropped = chunks.dropWhere(inRegion)
+      subscriptions.removeChunksWhere(inRegion)
+      log.info({ region, reason, chunks: dropped }, 'region given up')
+    },
+    changed: () => { links.broadcast(regionsOwned()) },
+    afterWrites: (job) => {
+      outbox.read(job).catch((err: unknown) => { log.warn({ err }, 'job after writes failed') })
+    }
+  }
+  const regions = deps.regions?.(hooks) ?? ALL_REGIONS
+
+  function regionsOwned (): RegionsOwned {
+    return { type: WorldFact.RegionsOwned, nodeId: config.nodeId, all: regions.all, regions: regions.owned() }
+  }
+
   const world: World = {
     config,
     log: deps.logger.child({ name: 'world-node:game' }),
@@ -114,13 +159,19 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     players,
     outbox,
     clock,
+    regions,
     enqueue: (job) => { inbox.push(job) },
-    nextEntityId: () => ++entityIds
+    nextEntityId: deps.nextEntityId ?? (() => ++entityIds)
   }
 
   function tick (): void {
     const started = performance.now()
     clock.advance()
+    if (deps.worldAge !== undefined) {
+      // Every node derives the age from one world start, so all gateways see one time.
+      const age = deps.worldAge()
+      if (Math.abs(age - clock.worldAge) > 20) clock.worldAge = age
+    }
     const jobs = inbox
     inbox = []
     queuedByLink.clear()
@@ -137,6 +188,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       chunks.work(commandsDone + CHUNK_BUDGET_MS)
       chunksDone = performance.now()
       broadcastMoves(world)
+      offerStrayPlayers(world)
       flushLatencies(world)
       tickTime(world)
       if (clock.worldAge % UNLOAD_EVERY_TICKS === 0) chunks.unloadUnwatched((key) => subscriptions.isWatched(key))
@@ -176,8 +228,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       viewDistance: config.viewDistance,
       regionSize: config.regionSize
     })
-    // Embedded mode: this node owns every region (distributed ownership comes with leases).
-    links.send(connection, { type: WorldFact.RegionsOwned, nodeId: config.nodeId, all: true, regions: [] })
+    links.send(connection, regionsOwned())
     sendPlayerList(world, connection)
     links.send(connection, { type: WorldFact.TimeUpdated, worldAge: clock.worldAge, timeOfDay: clock.timeOfDay })
   }
@@ -214,10 +265,10 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
 
     async start () {
       if (state !== 'created') throw new Error(`world-node cannot start: it is ${state}`)
-      clock.worldAge = parseWorldAge(await deps.store.loadMeta(WORLD_AGE_META))
+      clock.worldAge = deps.worldAge?.() ?? parseWorldAge(await deps.store.loadMeta(WORLD_AGE_META))
       leaveMetrics = registerWorldMetrics(registry, config.nodeId, () => this.tickStats())
       state = 'running'
-      loop = startTickLoop(tick)
+      loop = startTickLoop(tick, deps.tickMs)
       log.info({ worldAge: clock.worldAge, version: config.version, seed: config.seed }, 'world-node started')
     },
 
@@ -251,8 +302,29 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
         clearTimeout(helloTimer)
         links.remove(connection)
         log.info({ gateway: connection.gatewayId, link: connection.id, reason }, 'gateway link closed')
-        if (state === 'running') inbox.push(() => { dropConnection(world, connection) })
+        if (state === 'running') {
+          inbox.push(() => {
+            dropPendingTransfers(world, connection)
+            dropConnection(world, connection)
+          })
+        }
       })
+    },
+
+    playerIds () {
+      return [...players.all()].map((player) => player.id)
+    },
+
+    player (id) {
+      const player = players.get(id)
+      if (player === undefined) return undefined
+      return { entityId: player.entityId, frozen: player.frozen !== null, snapshot: snapshotOf(player) }
+    },
+
+    regionsOwned,
+
+    dropPlayer (id, reason) {
+      inbox.push(() => { dropStalePlayer(world, id, reason) })
     },
 
     tickStats () {

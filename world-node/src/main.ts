@@ -1,32 +1,46 @@
 /**
  * The world-node process: config, logger, store, node, signals. Nothing else lives here.
+ * Embedded (SQLite, one node owning every region) unless Redis is configured; then distributed
+ * (leases, Redis store, authenticated TCP links), and SIGTERM drains the regions to other nodes.
  */
 import { createLogger } from '#shared/logger.ts'
+import { startDistributedWorldNode } from './cluster/distributed-node.ts'
 import { readWorldNodeConfig } from './config.ts'
 import { createWorldNode } from './create-world-node.ts'
 import { createEmbeddedWorldStore } from './store/embedded-world-store.ts'
 
 const config = readWorldNodeConfig(process.env)
 const logger = createLogger('world-node:main', { level: config.logLevel })
-const store = createEmbeddedWorldStore(config.dataDir)
-const node = createWorldNode(config, { logger, store })
 
 let stopping = false
-async function shutdown (signal: string): Promise<void> {
-  if (stopping) return
-  stopping = true
-  logger.info({ signal }, 'stopping')
-  try {
-    await node.stop()
-    await store.close()
-    process.exitCode = 0
-  } catch (err) {
-    logger.error({ err }, 'stop failed')
-    process.exitCode = 1
+function onSignals (stop: (signal: string) => Promise<void>): void {
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'stopping')
+    try {
+      await stop(signal)
+      process.exitCode = 0
+    } catch (err) {
+      logger.error({ err }, 'stop failed')
+      process.exitCode = 1
+    }
   }
+  process.on('SIGTERM', () => { void shutdown('SIGTERM') })
+  process.on('SIGINT', () => { void shutdown('SIGINT') })
 }
 
-process.on('SIGTERM', () => { void shutdown('SIGTERM') })
-process.on('SIGINT', () => { void shutdown('SIGINT') })
-
-await node.start()
+if (config.cluster === null) {
+  const store = createEmbeddedWorldStore(config.dataDir)
+  const node = createWorldNode(config, { logger, store })
+  onSignals(async () => {
+    await node.stop()
+    await store.close()
+  })
+  await node.start()
+} else {
+  const running = await startDistributedWorldNode(config, { logger })
+  // SIGTERM drains (a rolling restart disconnects nobody); SIGINT too, a second signal is ignored.
+  onSignals(async () => { await running.drain() })
+  logger.info({ address: running.address }, 'world-node ready (distributed)')
+}

@@ -58,7 +58,11 @@ export function attachPlayer (world: World, connection: GatewayConnection, comma
   }
   const entry: PendingAttach = { connection, command }
   pending.set(profile.id, entry)
-  world.outbox.read(async () => await world.store.loadPlayer(profile.id)).then((stored) => {
+  world.outbox.read(async () => {
+    // Distributed mode: this node becomes the player's only writer before reading its state.
+    await world.store.claimPlayer?.(profile.id)
+    return await world.store.loadPlayer(profile.id)
+  }).then((stored) => {
     world.enqueue(() => { enterWorld(world, entry, stored) })
   }, (err: unknown) => {
     world.log.error({ err, player: profile.name }, 'loading player failed')
@@ -124,4 +128,12 @@ export function dropConnection (world: World, connection: GatewayConnection): vo
     if (player.connection === connection) detachPlayer(world, player, 'gateway link closed')
   }
   world.subscriptions.removeConnection(connection)
+}
+
+/** Another node became the player's writer (a save here was refused): forget it without saving. */
+export function dropStalePlayer (world: World, playerId: PlayerId, reason: string): void {
+  const player = world.players.get(playerId)
+  if (player === undefined) return
+  world.players.remove(player.id)
+  world.log.warn({ player: player.profile.name, playerId, reason }, 'player dropped: another node writes it now')
 }

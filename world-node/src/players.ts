@@ -54,6 +54,10 @@ export interface OnlinePlayer {
   /** A correction was sent this tick; later moves of the tick predate it and are ignored. */
   correctedThisTick: boolean
   shown: ShownPlacement
+  /** The transfer this player is frozen for (its commands are ignored meanwhile), or null. */
+  frozen: string | null
+  /** No transfer is requested before this time (ms since epoch), after an abort. */
+  transferRetryAt: number
 }
 
 /** A player's durable state. */
@@ -101,7 +105,9 @@ export function playerFromSnapshot (profile: PlayerProfile, entityId: number, co
     latencyDirty: false,
     moved: false,
     correctedThisTick: false,
-    shown: { x: snapshot.x, y: snapshot.y, z: snapshot.z, yaw: snapshot.yaw, pitch: snapshot.pitch, chunk: chunkKeyAt(snapshot.x, snapshot.z) }
+    shown: { x: snapshot.x, y: snapshot.y, z: snapshot.z, yaw: snapshot.yaw, pitch: snapshot.pitch, chunk: chunkKeyAt(snapshot.x, snapshot.z) },
+    frozen: null,
+    transferRetryAt: 0
   }
 }
 

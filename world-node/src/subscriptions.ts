@@ -54,6 +54,14 @@ export class Subscriptions {
     this.#byViewer.delete(connection)
   }
 
+  /** Removes every subscription of the chunks matching `match` (their region was given up). */
+  removeChunksWhere (match: (chunk: ChunkKey) => boolean): void {
+    for (const [chunk, links] of [...this.#byChunk]) {
+      if (!match(chunk)) continue
+      for (const [connection, players] of [...links]) for (const playerId of [...players]) this.remove(connection, playerId, chunk)
+    }
+  }
+
   /** True when this player on this link is subscribed to the chunk. */
   has (connection: GatewayConnection, playerId: PlayerId, chunk: ChunkKey): boolean {
     return this.#byViewer.get(connection)?.get(playerId)?.has(chunk) === true

@@ -9,6 +9,7 @@ import type { DurableOutbox } from './durable-outbox.ts'
 import type { GameData } from './game-data.ts'
 import type { GatewayLinks } from './gateway-links.ts'
 import type { OnlinePlayers } from './players.ts'
+import type { RegionOwnership } from './regions.ts'
 import type { WorldStore } from './store/world-store.ts'
 import type { Subscriptions } from './subscriptions.ts'
 import type { WorldTerrain } from './terrain-port.ts'
@@ -27,8 +28,10 @@ export interface World {
   readonly players: OnlinePlayers
   readonly outbox: DurableOutbox
   readonly clock: WorldClock
+  /** Which regions this node owns (all of them in embedded mode). */
+  readonly regions: RegionOwnership
   /** Runs `job` at the start of the next tick (for results of async work). */
   enqueue (job: () => void): void
-  /** A fresh entity id, unique in this node. */
+  /** A fresh entity id, unique in the cluster. */
   nextEntityId (): number
 }

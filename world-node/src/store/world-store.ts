@@ -36,6 +36,14 @@ export interface WorldStore {
   loadMeta (key: string): Promise<string | null>
   /** Sets a meta value. */
   saveMeta (key: string, value: string): Promise<void>
+  /**
+   * Distributed stores only: makes this node the player's single writer by bumping the player's
+   * epoch in the store; saves by any earlier writer are refused from then on. Saves issued after
+   * the call wait for it.
+   */
+  claimPlayer? (id: PlayerId): Promise<void>
+  /** Distributed stores only: this node writes the player no more (saves are dropped). */
+  releasePlayer? (id: PlayerId): void
   /** Releases the store; no call may follow. */
   close (): Promise<void>
 }

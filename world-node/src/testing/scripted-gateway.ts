@@ -26,8 +26,12 @@ export class ScriptedGateway {
   readonly #waiters = new Set<Waiter>()
   readonly #closeWaiters: Array<(reason: string) => void> = []
 
-  constructor (acceptLink: (link: Link<NodeToGateway, GatewayToNode>) => void) {
-    const [gatewayEnd, nodeEnd] = createInProcessLinkPair<GatewayToNode, NodeToGateway>()
+  /** Over a fresh in-process link handed to `acceptLink`, or over an open link (e.g. TCP). */
+  constructor (acceptLink: ((link: Link<NodeToGateway, GatewayToNode>) => void) | { readonly link: Link<GatewayToNode, NodeToGateway> }) {
+    let gatewayEnd: Link<GatewayToNode, NodeToGateway>
+    let nodeEnd: Link<NodeToGateway, GatewayToNode> | null = null
+    if (typeof acceptLink === 'function') [gatewayEnd, nodeEnd] = createInProcessLinkPair<GatewayToNode, NodeToGateway>()
+    else gatewayEnd = acceptLink.link
     this.link = gatewayEnd
     gatewayEnd.onMessage((message) => {
       for (const waiter of this.#waiters) {
@@ -42,7 +46,7 @@ export class ScriptedGateway {
       this.closedReason = reason
       for (const resolve of this.#closeWaiters.splice(0)) resolve(reason)
     })
-    acceptLink(nodeEnd)
+    if (typeof acceptLink === 'function' && nodeEnd !== null) acceptLink(nodeEnd)
   }
 
   /** Sends a command to the node. */
