@@ -148,7 +148,8 @@ export function readAuthConfig (env: Env, options: ReadAuthConfigOptions = {}): 
     offlineAccounts: read.bool('AUTH_OFFLINE_ACCOUNTS', false),
     duplicateLogin: read.oneOf<DuplicateLoginPolicy>('AUTH_DUPLICATE_LOGIN', 'kick-old', ['kick-old', 'refuse-new']),
     failoverAdmit: read.oneOf<FailoverAdmitPolicy>('AUTH_FAILOVER_ADMIT', 'provisional', ['provisional', 'refuse']),
-    sessionTtlMs: read.int('AUTH_SESSION_TTL_S', 30, 2, 86_400) * 1000,
+    // At least three gateway heartbeats (every 5 s, SESSION_HEARTBEAT_INTERVAL_MS) fit in a TTL.
+    sessionTtlMs: read.int('AUTH_SESSION_TTL_S', 30, 15, 86_400) * 1000,
     ops: parseNames(read.string('AUTH_OPS', ''), read),
     scryptCost,
     sseHeartbeatMs: read.int('AUTH_SSE_HEARTBEAT_S', 10, 1, 300) * 1000,

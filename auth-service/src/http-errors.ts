@@ -48,6 +48,8 @@ export function installErrorHandlers (app: FastifyInstance): void {
     else if (status >= 500) request.log.error({ err, url: request.url }, 'request failed')
     else request.log.debug({ code: body.error, url: request.url }, 'request refused')
     if (status === 401) void reply.header('www-authenticate', 'Bearer')
+    const retryAfterS = (err as { retryAfterS?: unknown }).retryAfterS
+    if (typeof retryAfterS === 'number') void reply.header('retry-after', String(retryAfterS))
     void reply.code(status).send(body)
   })
   app.setNotFoundHandler((request, reply) => {

@@ -72,7 +72,11 @@ export class LoginGuard {
 
   #throwIfLocked (state: FailureState): void {
     const left = state.lockedUntil - this.#clock.now()
-    if (left > 0) throw new TesseraError('AUTH_LOCKED_OUT', `try again in ${Math.ceil(left / 60_000)} min`)
+    if (left <= 0) return
+    const seconds = Math.ceil(left / 1000)
+    const wait = seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`
+    // Retry-After tells the gateway how long, so it can say so in the player's words.
+    throw Object.assign(new TesseraError('AUTH_LOCKED_OUT', `try again in ${wait}`), { retryAfterS: seconds })
   }
 
   /** Records a wrong password; throws AUTH_LOCKED_OUT if it locked the account, else AUTH_WRONG_PASSWORD. */

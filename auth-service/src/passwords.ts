@@ -4,6 +4,7 @@
  * can be raised later without breaking old accounts.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { PasswordLength } from '#shared/auth-api.ts'
 import { badRequest } from './http-errors.ts'
 
 /** The hash part of an account record. */
@@ -16,9 +17,9 @@ export interface PasswordHash {
   readonly keyLength: number
 }
 
-/** Password rules: 6 to 64 characters. */
-export const PASSWORD_MIN = 6
-export const PASSWORD_MAX = 64
+/** Password rules: 6 to 64 characters (the contract's PasswordLength). */
+export const PASSWORD_MIN = PasswordLength.min
+export const PASSWORD_MAX = PasswordLength.max
 
 /** Throws 400 when the password breaks the rules. */
 export function checkPasswordRules (password: string, field = 'password'): void {

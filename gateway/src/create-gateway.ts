@@ -8,7 +8,8 @@ import { ErrorCodes } from '#shared/errors.ts'
 import type { Logger } from '#shared/logger.ts'
 import { WorldCommand } from '#shared/world-messages.ts'
 import type { AuthEvent } from '#shared/auth-api.ts'
-import type { AuthClient } from './auth/auth-client.ts'
+import { SESSION_HEARTBEAT_INTERVAL_MS, type AuthClient } from './auth/auth-client.ts'
+import { applyOpChange } from './auth/op-change.ts'
 import type { GatewayConfig } from './config.ts'
 import { ClientConnection } from './connection/client-connection.ts'
 import { configurationTable } from './configuration/table.ts'
@@ -44,7 +45,6 @@ export interface Gateway {
 }
 
 const TABLES = { handshaking: handshakeTable, status: statusTable, login: loginTable, configuration: configurationTable, play: playTable }
-const HEARTBEAT_INTERVAL_MS = 5000
 
 /** Creates a gateway; nothing listens until start(). */
 export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gateway {
@@ -99,6 +99,8 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
           void kickAndWait(client, event.reason === '' ? ErrorCodes.AUTH_BANNED : `${ErrorCodes.AUTH_BANNED}: ${event.reason}`)
         }
       }
+    } else if (event.type === 'OpChanged') {
+      applyOpChange(players, event)
     }
   }
 
@@ -116,7 +118,7 @@ export function createGateway (config: GatewayConfig, deps: GatewayDeps): Gatewa
       heartbeat = setInterval(() => {
         const sessionIds = [...players.connections()].flatMap((c) => c.sessionId === undefined ? [] : [c.sessionId])
         void deps.auth.heartbeat({ gatewayId: config.id, sessionIds })
-      }, HEARTBEAT_INTERVAL_MS)
+      }, SESSION_HEARTBEAT_INTERVAL_MS)
       heartbeat.unref()
       server = createServer((socket) => {
         const address = socket.remoteAddress ?? 'unknown'

@@ -99,6 +99,9 @@ export interface Ban {
   readonly createdAt: number
 }
 
+/** Password length rules (in characters), checked by auth-service and explained by the gateway. */
+export const PasswordLength = { min: 6, max: 64 } as const
+
 /** Account password operations (offline mode with accounts). */
 export interface PasswordRequest { readonly uuid: string, readonly username: string, readonly address: string, readonly password: string }
 /** POST /v1/accounts/password. */
@@ -106,7 +109,7 @@ export interface ChangePasswordRequest extends PasswordRequest { readonly newPas
 /**
  * Success of register, login and password change (HTTP 200). Failures are an ApiError:
  * 400 AUTH_BAD_REQUEST (password rules), 403 AUTH_WRONG_PASSWORD, 404 AUTH_NOT_REGISTERED,
- * 409 AUTH_ALREADY_REGISTERED, 423 AUTH_LOCKED_OUT, 429 AUTH_RATE_LIMITED,
+ * 409 AUTH_ALREADY_REGISTERED, 423 AUTH_LOCKED_OUT (with `Retry-After: <seconds>`), 429 AUTH_RATE_LIMITED,
  * 503 AUTH_STORE_UNAVAILABLE (try again: register and password change are idempotent).
  */
 export interface AccountOk { readonly ok: true }

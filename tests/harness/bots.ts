@@ -10,6 +10,8 @@ export interface BotOptions {
   readonly username: string
   readonly version?: string
   readonly host?: string
+  /** Called with the bot before it connects (to listen for what arrives with the spawn). */
+  readonly onCreate?: (bot: Bot) => void
 }
 
 /** Creates a bot and resolves once it has spawned; rejects on kick, error or timeout. */
@@ -24,6 +26,7 @@ export async function joinBot (options: BotOptions, timeoutMs = 30_000): Promise
     checkTimeoutInterval: 60_000,
     physicsEnabled: true
   })
+  options.onCreate?.(bot)
   const failure = new Promise<never>((_resolve, reject) => {
     bot.once('kicked', (reason) => { reject(new Error(`${options.username} kicked: ${JSON.stringify(reason)}`)) })
     bot.once('error', (err) => { reject(err) })
@@ -41,6 +44,8 @@ export async function joinBot (options: BotOptions, timeoutMs = 30_000): Promise
 
 /** Ends a bot and waits for its connection to close (bounded). */
 export async function quitBot (bot: Bot, timeoutMs = 5000): Promise<void> {
+  // Already closed (kicked, say): quitting again would leave minecraft-protocol's 30 s close timer running.
+  if ((bot._client as { ended?: boolean }).ended === true) return
   const ended = waitForEvent(bot, 'end', timeoutMs).catch(() => {})
   bot.quit()
   await ended

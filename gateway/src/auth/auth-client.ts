@@ -1,19 +1,44 @@
 /**
  * The gateway's client of auth-service's HTTP JSON API (contract in shared/auth-api.ts), and
  * its event stream: session revocations and bans reach the gateway over Server-Sent Events.
+ * Password requests are never logged (neither the body nor the answer's detail).
  */
-import { AuthPaths, type AdmitRequest, type AdmitResponse, type AuthEvent, type HeartbeatRequest, type ReleaseRequest } from '#shared/auth-api.ts'
-import { ErrorCodes } from '#shared/errors.ts'
+import { AuthPaths, type AdmitRequest, type AdmitResponse, type ApiError, type AuthEvent, type ChangePasswordRequest, type HeartbeatRequest, type PasswordRequest, type ReleaseRequest } from '#shared/auth-api.ts'
+import { ErrorCodes, type ErrorCode } from '#shared/errors.ts'
 import type { Logger } from '#shared/logger.ts'
 
 const REQUEST_TIMEOUT_MS = 5000
 const RECONNECT_DELAY_MS = 500
+
+/**
+ * How often the gateway renews its sessions (POST /v1/heartbeat). auth-service refuses a
+ * session TTL (AUTH_SESSION_TTL_S) shorter than three of these, so two lost heartbeats in a row
+ * do not end a live session.
+ */
+export const SESSION_HEARTBEAT_INTERVAL_MS = 5000
+
+/** The answer to a password operation: done, or refused with the service's code. */
+export type AccountResult =
+  | { readonly ok: true }
+  | {
+    readonly ok: false
+    /** An AUTH_ code from the service, or GW_AUTH_UNAVAILABLE when it could not be reached. */
+    readonly code: ErrorCode
+    /** Seconds until a retry may succeed (Retry-After of a lockout or rate limit), when known. */
+    readonly retryAfterS?: number
+  }
 
 /** What the gateway asks of auth-service. */
 export interface AuthClient {
   admit (request: AdmitRequest): Promise<AdmitResponse>
   release (request: ReleaseRequest): Promise<void>
   heartbeat (request: HeartbeatRequest): Promise<void>
+  /** Offline accounts: creates the account (idempotent for the same password). */
+  register (request: PasswordRequest): Promise<AccountResult>
+  /** Offline accounts: checks the password (wrong ones count towards a lockout). */
+  login (request: PasswordRequest): Promise<AccountResult>
+  /** Offline accounts: replaces the password after checking the current one. */
+  changePassword (request: ChangePasswordRequest): Promise<AccountResult>
   /** Streams events until stop() is called; reconnects after failures. */
   subscribe (handler: (event: AuthEvent) => void): { stop (): void }
 }
@@ -29,7 +54,29 @@ export function createHttpAuthClient (baseUrl: string, log: Logger): AuthClient 
     })
   }
 
+  async function account (path: string, request: PasswordRequest): Promise<AccountResult> {
+    let response: Response
+    try {
+      response = await post(path, request)
+    } catch (err) {
+      log.warn({ err: { message: (err as Error).message }, path }, 'auth-service unreachable')
+      return { ok: false, code: 'GW_AUTH_UNAVAILABLE' }
+    }
+    const body = await response.json().catch(() => undefined) as Partial<ApiError> & { ok?: unknown } | undefined
+    if (response.ok && body?.ok === true) return { ok: true }
+    const code = typeof body?.error === 'string' && body.error in ErrorCodes ? body.error : undefined
+    if (code === undefined) {
+      log.warn({ status: response.status, path }, 'auth-service answered a password request without an error code')
+      return { ok: false, code: 'GW_AUTH_UNAVAILABLE' }
+    }
+    const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10)
+    return Number.isFinite(retryAfter) && retryAfter > 0 ? { ok: false, code, retryAfterS: retryAfter } : { ok: false, code }
+  }
+
   return {
+    async register (request) { return await account(AuthPaths.register, request) },
+    async login (request) { return await account(AuthPaths.login, request) },
+    async changePassword (request) { return await account(AuthPaths.changePassword, request) },
     async admit (request) {
       let response: Response
       try {

@@ -5,6 +5,7 @@
  */
 import { WorldCommand } from '#shared/world-messages.ts'
 import type { PacketHandler } from '../connection/client-connection.ts'
+import { inLimbo } from '../limbo/limbo.ts'
 import { adapt } from '../protocol/serverbound.ts'
 import { sessionOf } from './session-of.ts'
 
@@ -15,6 +16,6 @@ export const blockDig: PacketHandler = (client, packet) => {
   const dig = adapt.block_dig(packet.params)
   const session = sessionOf(client)
   const status = STATUSES[dig.status]
-  if (session === undefined || status === undefined) return
+  if (session === undefined || status === undefined || inLimbo(client)) return
   session.send({ type: WorldCommand.DigBlock, playerId: session.playerId, status, x: dig.x, y: dig.y, z: dig.z, face: dig.face, sequence: dig.sequence })
 }

@@ -1,6 +1,12 @@
-/** Chat Command (signed or not): a command line without its slash, run by the world-node. */
+/**
+ * Chat Command (signed or not): a command line without its slash, run by the world-node.
+ * Account commands (/register, /login, /changepassword) stay in the gateway, and a player in the
+ * limbo runs no world command.
+ */
 import { WorldCommand } from '#shared/world-messages.ts'
 import type { PacketHandler } from '../connection/client-connection.ts'
+import { isAccountCommand, runAccountCommand } from '../limbo/account-commands.ts'
+import { inLimbo, remind } from '../limbo/limbo.ts'
 import { adapt } from '../protocol/serverbound.ts'
 import { sessionOf } from './session-of.ts'
 
@@ -10,5 +16,13 @@ export const chatCommand: PacketHandler = (client, packet) => {
   const session = sessionOf(client)
   const line = command.trim()
   if (session === undefined || line === '') return
+  if (isAccountCommand(line)) {
+    runAccountCommand(client, line)
+    return
+  }
+  if (inLimbo(client)) {
+    remind(client)
+    return
+  }
   session.send({ type: WorldCommand.RunCommand, playerId: session.playerId, command: line.slice(0, 256) })
 }

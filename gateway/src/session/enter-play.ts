@@ -7,6 +7,7 @@
 import { WorldCommand, type PlayerAttached } from '#shared/world-messages.ts'
 import { TesseraError } from '#shared/errors.ts'
 import type { ClientConnection } from '../connection/client-connection.ts'
+import { enterLimbo } from '../limbo/limbo.ts'
 import { loginPacket, playerInfoAddPacket, spawnPositionPacket, updateTimePacket } from '../packets/play-packets.ts'
 import { PlayerSession } from './player-session.ts'
 
@@ -59,4 +60,6 @@ export function onPlayerAttached (session: PlayerSession, fact: PlayerAttached):
   client.write('update_health', { health: 20, food: 20, foodSaturation: 5 })
   session.startKeepAlive()
   client.log.info({ entityId: fact.entityId, x: session.x, y: session.y, z: session.z }, 'joined the world')
+  // Offline accounts: wait at this spot for /register or /login.
+  enterLimbo(session)
 }
