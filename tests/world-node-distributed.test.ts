@@ -5,128 +5,36 @@
  * duplicate the player or its items. Every wait is bounded and waits on a message or state.
  */
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { isNodeToGateway } from '#shared/cluster/frame-codec.ts'
 import { RedisRegionLeases, RedisRegionLog } from '#shared/cluster/leases.ts'
 import { placeRegion } from '#shared/cluster/placement.ts'
 import { createRedis, type Redis } from '#shared/cluster/redis-connection.ts'
-import { connectLink } from '#shared/cluster/tcp-link.ts'
 import { regionOfChunk } from '#shared/coords.ts'
 import { toNodeId, type NodeId, type RegionId } from '#shared/ids.ts'
-import { createLogger } from '#shared/logger.ts'
+import { WorldCommand, WorldFact, type PlayerProfile, type PlayerSnapshot } from '#shared/world-messages.ts'
 import {
-  WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerProfile, type PlayerSnapshot, type TransferRequested
-} from '#shared/world-messages.ts'
-import { startDistributedWorldNode, type DistributedWorldNode } from '../world-node/src/cluster/distributed-node.ts'
-import { readWorldNodeConfig } from '../world-node/src/config.ts'
-import { ScriptedGateway, makeProfile } from '../world-node/src/testing/scripted-gateway.ts'
-import { terrain, VERSION } from '../world-node/src/testing/world-fixtures.ts'
+  borderBetween, handOff, knownInventory, move, snapshotAt, startCluster as startFixtureCluster, type Cluster, type Side
+} from '../world-node/src/testing/cluster-fixtures.ts'
+import { makeProfile } from '../world-node/src/testing/scripted-gateway.ts'
+import { terrain } from '../world-node/src/testing/world-fixtures.ts'
 import { startRedis } from './harness/redis.ts'
 import { waitUntil } from './harness/wait.ts'
 
-const SECRET = 'a-test-cluster-secret-of-32-bytes!'
-const logger = createLogger('world-node:test', { level: 'silent' })
 const redisServer = await startRedis()
 const redis: Redis = createRedis({ url: redisServer.url })
-let namespaces = 0
 
 after(async () => {
   redis.disconnect()
   await redisServer.stop()
 })
 
-interface Side {
-  readonly id: NodeId
-  readonly running: DistributedWorldNode
-  readonly gateway: ScriptedGateway
-}
-
-interface Cluster {
-  readonly prefix: string
-  readonly sides: Side[]
-  stop (): Promise<void>
-}
-
-async function startSide (id: string, prefix: string, leaseTtlMs: number, tickMs: number): Promise<Side> {
-  const config = readWorldNodeConfig({
-    TESSERA_REDIS_URL: redisServer.url,
-    TESSERA_CLUSTER_SECRET: SECRET,
-    WORLD_LINK_HOST: '127.0.0.1',
-    WORLD_LINK_PORT: '0',
-    WORLD_NODE_ID: id,
-    WORLD_REGION_SIZE: '1',
-    WORLD_LEASE_TTL_MS: String(leaseTtlMs),
-    WORLD_VIEW_DISTANCE: '2',
-    WORLD_VERSION: VERSION
-  })
-  const running = await startDistributedWorldNode(config, { logger, prefix, tickMs })
-  const link = await connectLink<GatewayToNode, NodeToGateway>({ host: '127.0.0.1', port: running.port, secret: SECRET, identity: 'gateway:gw-test', isMessage: isNodeToGateway })
-  const gateway = new ScriptedGateway({ link })
-  await gateway.hello(VERSION)
-  await gateway.expect(WorldFact.RegionsOwned)
-  return { id: toNodeId(id), running, gateway }
-}
-
 async function startCluster (ids: string[], options: { leaseTtlMs?: number, tickMs?: number } = {}): Promise<Cluster> {
-  const prefix = `dist-${++namespaces}-${randomUUID().slice(0, 6)}:`
-  const sides: Side[] = []
-  for (const id of ids) sides.push(await startSide(id, prefix, options.leaseTtlMs ?? 1500, options.tickMs ?? 50))
-  await waitUntil('every node sees every node', () => sides.every((s) => s.running.regions.members().length === ids.length), 10_000)
-  return {
-    prefix,
-    sides,
-    async stop () {
-      for (const side of sides) {
-        side.gateway.link.close('test over')
-        await side.running.stop()
-      }
-    }
-  }
-}
-
-/** Two horizontally adjacent chunks on land: the left one placed on `left`, the right one on `right`. */
-function borderBetween (left: NodeId, right: NodeId, nodes: NodeId[]): { cx: number, cz: number } {
-  for (let cz = 0; cz < 40; cz++) {
-    for (let cx = -20; cx < 20; cx++) {
-      const a = placeRegion(regionOfChunk(cx, cz, 1), nodes)
-      const b = placeRegion(regionOfChunk(cx + 1, cz, 1), nodes)
-      if (a === left && b === right && terrain.isLand(cx * 16 + 15, cz * 16 + 8) && terrain.isLand(cx * 16 + 16, cz * 16 + 8)) return { cx, cz }
-    }
-  }
-  throw new Error('no border found')
-}
-
-function inventoryOf (seed: number): Array<{ name: string, count: number } | null> {
-  const inventory = Array.from({ length: 46 }, () => null) as Array<{ name: string, count: number } | null>
-  inventory[36] = { name: 'diamond', count: 1 + (seed % 64) }
-  inventory[9] = { name: 'oak_planks', count: 17 }
-  inventory[45] = { name: 'torch', count: 3 }
-  return inventory
+  return await startFixtureCluster(redisServer.url, ids, options)
 }
 
 /** Stores a player's saved state so the attach loads it (position chosen by the test). */
 async function savePlayer (prefix: string, profile: PlayerProfile, snapshot: PlayerSnapshot): Promise<void> {
   await redis.set(`${prefix}player:{${profile.id}}`, JSON.stringify(snapshot))
-}
-
-function snapshotAt (x: number, z: number, gameMode: PlayerSnapshot['gameMode'] = 'survival'): PlayerSnapshot {
-  return { x, y: terrain.surfaceY(Math.floor(x), Math.floor(z)) + 1, z, yaw: 0, pitch: 0, gameMode, inventory: inventoryOf(7), selectedSlot: 0, onGround: true }
-}
-
-/** Drives one handoff as a gateway would: accept at the target, commit at the source, complete. */
-async function handOff (from: Side, to: Side, profile: PlayerProfile, request: TransferRequested, then: GatewayToNode[] = []): Promise<void> {
-  const { transferId } = request
-  to.gateway.send({ type: WorldCommand.AcceptTransfer, transferId, profile, snapshot: request.snapshot, entityId: request.entityId, viewDistance: 2 })
-  await to.gateway.expect(WorldFact.TransferAccepted, (m) => m.transferId === transferId)
-  from.gateway.send({ type: WorldCommand.CommitTransfer, transferId, playerId: profile.id })
-  await from.gateway.expect(WorldFact.TransferCommitted, (m) => m.transferId === transferId)
-  to.gateway.send({ type: WorldCommand.CompleteTransfer, transferId, playerId: profile.id })
-  for (const command of then) to.gateway.send(command)
-}
-
-function move (profile: PlayerProfile, x: number, z: number, y: number): GatewayToNode {
-  return { type: WorldCommand.MovePlayer, playerId: profile.id, x, y, z, onGround: true }
 }
 
 void describe('world-nodes in distributed mode', () => {
@@ -176,7 +84,7 @@ void describe('world-nodes in distributed mode', () => {
     const start = snapshotAt(cx * 16 + 15.5, cz * 16 + 8.5)
     await savePlayer(cluster.prefix, profile, start)
     const attached = await a.gateway.attach(profile)
-    assert.deepEqual(attached.snapshot.inventory, inventoryOf(7))
+    assert.deepEqual(attached.snapshot.inventory, knownInventory())
     a.gateway.send(move(profile, cx * 16 + 16.5, cz * 16 + 8.5, start.y))
     const request = await a.gateway.expect(WorldFact.TransferRequested, (m) => m.playerId === profile.id)
     assert.equal(request.entityId, attached.entityId)
@@ -189,7 +97,7 @@ void describe('world-nodes in distributed mode', () => {
     assert.equal(a.running.node.player(profile.id), undefined)
     const atB = b.running.node.player(profile.id)!
     assert.equal(atB.entityId, attached.entityId)
-    assert.deepEqual(atB.snapshot.inventory, inventoryOf(7))
+    assert.deepEqual(atB.snapshot.inventory, knownInventory())
     assert.equal(atB.snapshot.x, cx * 16 + 16.5)
     await b.gateway.expect(WorldFact.PlayerListUpserted, (m) => m.entries.some((e) => e.playerId === profile.id))
     assert.ok(!a.gateway.has(WorldFact.EntityRemoved, (m) => m.entityId === attached.entityId))
@@ -198,7 +106,7 @@ void describe('world-nodes in distributed mode', () => {
     b.gateway.send({ type: WorldCommand.DetachPlayer, playerId: profile.id, reason: 'test over' })
     await b.gateway.expect(WorldFact.PlayerListRemoved, (m) => m.playerIds.includes(profile.id))
     const stored = JSON.parse(await redisGetEventually(`${cluster.prefix}player:{${profile.id}}`, (raw) => (JSON.parse(raw) as PlayerSnapshot).x === cx * 16 + 16.5)) as PlayerSnapshot
-    assert.deepEqual(stored.inventory, inventoryOf(7))
+    assert.deepEqual(stored.inventory, knownInventory())
   })
 
   void it('keeps the player at the source when the transfer is aborted, and offers it again a second later', async () => {
@@ -250,7 +158,7 @@ void describe('world-nodes in distributed mode', () => {
       if (!last) {
         request = await to.gateway.expect(WorldFact.TransferRequested, (m) => m.playerId === profile.id)
         assert.equal(request.entityId, attached.entityId)
-        assert.deepEqual(request.snapshot.inventory, inventoryOf(7))
+        assert.deepEqual(request.snapshot.inventory, knownInventory())
       }
       for (const side of [a, b]) side.gateway.inbox.length = 0
       ;[from, to] = [to, from]
@@ -258,12 +166,12 @@ void describe('world-nodes in distributed mode', () => {
     await waitUntil('the player is live at the last target', () => from.running.node.player(profile.id) !== undefined, 5000)
     const live = [a, b].filter((side) => side.running.node.player(profile.id) !== undefined)
     assert.equal(live.length, 1)
-    assert.deepEqual(live[0]!.running.node.player(profile.id)!.snapshot.inventory, inventoryOf(7))
+    assert.deepEqual(live[0]!.running.node.player(profile.id)!.snapshot.inventory, knownInventory())
     assert.equal(live[0]!.running.node.player(profile.id)!.entityId, attached.entityId)
     live[0]!.gateway.send({ type: WorldCommand.DetachPlayer, playerId: profile.id, reason: 'test over' })
     await live[0]!.gateway.expect(WorldFact.PlayerListRemoved, (m) => m.playerIds.includes(profile.id))
     const stored = JSON.parse((await redis.get(`${cluster.prefix}player:{${profile.id}}`))!) as PlayerSnapshot
-    assert.deepEqual(stored.inventory, inventoryOf(7))
+    assert.deepEqual(stored.inventory, knownInventory())
     // Every handoff bumped the player's epoch once (plus the attach).
     assert.equal(Number(await redis.get(`${cluster.prefix}player:{${profile.id}}:epoch`)), 1 + TRANSFERS)
   })

@@ -65,8 +65,11 @@ function isSupportedVersion (version: string): boolean {
   }
 }
 
-/** Reads and validates the world-node settings; throws one ConfigError listing every problem. */
-export function readWorldNodeConfig (env: Env): WorldNodeConfig {
+/**
+ * Reads and validates the world-node settings; throws one ConfigError listing every problem.
+ * `embedded` (the all-in-one launcher) ignores the Redis settings: that node owns every region.
+ */
+export function readWorldNodeConfig (env: Env, options: { readonly embedded?: boolean } = {}): WorldNodeConfig {
   const read = new EnvReader(env)
   const version = read.string('WORLD_VERSION', '1.21.4')
   read.check(isSupportedVersion(version), `WORLD_VERSION=${JSON.stringify(version)}: not a Java Edition version minecraft-data supports`)
@@ -89,7 +92,7 @@ export function readWorldNodeConfig (env: Env): WorldNodeConfig {
     spawnZ: read.int('WORLD_SPAWN_Z', 0, -29_999_984, 29_999_984),
     logLevel: read.oneOf('TESSERA_LOG_LEVEL', 'info', LOG_LEVELS),
     metricsPort: read.int('TESSERA_METRICS_PORT', 9464, 0, 65_535),
-    cluster: readClusterConfig(read)
+    cluster: options.embedded === true ? null : readClusterConfig(read)
   }
   read.done('world-node')
   return config

@@ -3,6 +3,7 @@
  * Embedded (SQLite, one node owning every region) unless Redis is configured; then distributed
  * (leases, Redis store, authenticated TCP links), and SIGTERM drains the regions to other nodes.
  */
+import { createServer } from 'node:http'
 import { createLogger } from '#shared/logger.ts'
 import { startDistributedWorldNode } from './cluster/distributed-node.ts'
 import { readWorldNodeConfig } from './config.ts'
@@ -40,7 +41,24 @@ if (config.cluster === null) {
   await node.start()
 } else {
   const running = await startDistributedWorldNode(config, { logger })
+  const metrics = config.metricsPort === 0
+    ? null
+    : createServer((request, response) => {
+      if (request.url !== '/metrics') {
+        response.writeHead(404).end()
+        return
+      }
+      const { registry } = running.node
+      registry.metrics().then((text) => { response.writeHead(200, { 'content-type': registry.contentType }).end(text) }, (err: unknown) => {
+        logger.error({ err }, 'metrics failed')
+        response.writeHead(500).end()
+      })
+    }).listen(config.metricsPort, '127.0.0.1')
+  metrics?.on('error', (err) => { logger.error({ err }, 'metrics endpoint failed') })
   // SIGTERM drains (a rolling restart disconnects nobody); SIGINT too, a second signal is ignored.
-  onSignals(async () => { await running.drain() })
-  logger.info({ address: running.address }, 'world-node ready (distributed)')
+  onSignals(async () => {
+    metrics?.close()
+    await running.drain()
+  })
+  logger.info({ address: running.address, metricsPort: config.metricsPort }, 'world-node ready (distributed)')
 }

@@ -187,10 +187,12 @@ export async function startDistributedWorldNode (config: WorldNodeConfig, option
       stop,
       async drain () {
         log.info({ regions: owned.owned().length }, 'draining')
+        const others = owned.members().filter((id) => id !== config.nodeId)
         owned.startDraining()
         await registration?.stop().catch((err: unknown) => { log.warn({ err }, 'leaving the membership failed') })
         registration = null
-        for (const region of owned.owned()) {
+        // The last node has nobody to hand over to: it saves its players and stops.
+        for (const region of others.length === 0 ? [] : owned.owned()) {
           owned.giveUpSoon(region, 'draining')
           const deadline = Date.now() + DRAIN_REGION_TIMEOUT_MS
           while (Date.now() < deadline && (owned.owns(region) || created.playerIds().some((id) => {

@@ -27,6 +27,9 @@ export interface LeasedRegionsOptions {
 
 interface Owned { readonly epoch: number }
 
+/** A region whose lease could not be granted is not asked for again sooner than this. */
+export const ACQUIRE_RETRY_MS = 500
+
 /** Ownership by Redis leases and rendezvous placement. */
 export class LeasedRegions implements RegionOwnership {
   readonly all = false
@@ -36,6 +39,8 @@ export class LeasedRegions implements RegionOwnership {
   readonly #acquiring = new Map<RegionId, Array<(owned: boolean) => void>>()
   /** Regions revoked outside the tick (a refused write); owns() is false for them at once. */
   readonly #revoked = new Set<RegionId>()
+  /** When the last grant of a region failed. */
+  readonly #failedAt = new Map<RegionId, number>()
   #hooks: RegionHooks | null = null
   #members: NodeId[] = []
   #draining = false
@@ -94,17 +99,20 @@ export class LeasedRegions implements RegionOwnership {
   want (region: RegionId): RegionAvailability {
     if (this.owns(region)) return 'owned'
     if (this.#stopped || this.placement(region) !== this.#options.nodeId) return 'elsewhere'
+    // After a failed grant (another node still holds the lease) wait a little before asking again.
+    if ((this.#failedAt.get(region) ?? -Infinity) + ACQUIRE_RETRY_MS > Date.now()) return 'pending'
     this.#acquire(region)
     return 'pending'
   }
 
   whenOwned (region: RegionId, then: (owned: boolean) => void): void {
     const availability = this.want(region)
-    if (availability !== 'pending') {
+    const waiters = this.#acquiring.get(region)
+    if (availability !== 'pending' || waiters === undefined) {
       then(availability === 'owned')
       return
     }
-    this.#acquiring.get(region)?.push(then)
+    waiters.push(then)
   }
 
   /** A write for the region was refused (stale epoch): not owned from now on. */
@@ -156,6 +164,8 @@ export class LeasedRegions implements RegionOwnership {
       this.#hooks?.enqueue(() => {
         const waiters = this.#acquiring.get(region) ?? []
         this.#acquiring.delete(region)
+        if (grant === null) this.#failedAt.set(region, Date.now())
+        else this.#failedAt.delete(region)
         if (grant !== null && !this.#stopped && this.placement(region) === nodeId) {
           this.#owned.set(region, grant)
           this.#revoked.delete(region)
@@ -192,6 +202,7 @@ export class LeasedRegions implements RegionOwnership {
 
   async #renewAll (): Promise<void> {
     const { leases, nodeId, ttlMs, log } = this.#options
+    for (const [region, at] of this.#failedAt) if (at + 10 * ACQUIRE_RETRY_MS < Date.now()) this.#failedAt.delete(region)
     await Promise.all([...this.#owned].map(async ([region, owned]) => {
       let held = false
       try {
