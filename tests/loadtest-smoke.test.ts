@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { renderChart } from '../scripts/bench/chart.ts'
-import { botLadder, capacityOf, comparisonPanels, isHealthy, ratio, type StepResult } from '../scripts/bench/comparison.ts'
+import { botLadder, capacityOf, comparisonPanels, hasBroken, isHealthy, ratio, type StepResult } from '../scripts/bench/comparison.ts'
 import { startServer } from '../scripts/bench/server-process.ts'
 import { SERVER_NAMES, serverSpec, type ServerName } from '../scripts/bench/servers.ts'
 import { runLoadTest } from '../scripts/loadtest/run.ts'
@@ -121,6 +121,15 @@ describe('bench:compare', () => {
     assert.equal(ratio(1, 4), 0.25)
     assert.equal(ratio(1, 0), null)
     assert.equal(ratio(null, 2), null)
+  })
+
+  test('a server stops being loaded after two unhealthy steps in a row, or at once when it failed to run', () => {
+    const dip = { tpsMin: 18, healthy: false }
+    assert.equal(hasBroken([]), false)
+    assert.equal(hasBroken([step(10, dip)]), false, 'one dip is not a break')
+    assert.equal(hasBroken([step(10, dip), step(20)]), false)
+    assert.equal(hasBroken([step(10), step(20, dip), step(50, { dropped: 3, healthy: false })]), true)
+    assert.equal(hasBroken([step(10, { error: 'did not start', healthy: false })]), true)
   })
 
   test('the chart renders well-formed SVG with a point per step and escaped labels', () => {

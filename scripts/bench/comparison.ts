@@ -173,6 +173,22 @@ export function comparisonPanels (steps: Record<ServerName, StepResult[]>): Char
   ]
 }
 
+/** Consecutive unhealthy steps after which a server is not loaded further. */
+export const UNHEALTHY_STEPS_TO_BREAK = 2
+
+/**
+ * A server has broken when it failed to run, or its last UNHEALTHY_STEPS_TO_BREAK steps were all
+ * unhealthy: one tick-rate dip below 19 at a small N (flying-squid's chunk generation does that)
+ * does not end its ladder before the N where the two servers are compared.
+ */
+export function hasBroken (steps: readonly StepResult[]): boolean {
+  const last = steps.at(-1)
+  if (last === undefined) return false
+  if (last.error !== null) return true
+  const tail = steps.slice(-UNHEALTHY_STEPS_TO_BREAK)
+  return tail.length === UNHEALTHY_STEPS_TO_BREAK && tail.every((step) => !step.healthy)
+}
+
 /**
  * Runs the comparison: for each N of the ladder, each server not yet broken gets a fresh start,
  * the load, and a stop. Writes <outDir>/compare-<time>.json and .svg; returns the result.
@@ -221,7 +237,7 @@ export async function runComparison (options: ComparisonOptions, log: (line: str
         step = failedStep(n, (err as Error).message)
       }
       steps[name].push(step)
-      if (!step.healthy) broken.add(name)
+      if (hasBroken(steps[name])) broken.add(name)
       log(formatStep(name, step))
     }
   }
