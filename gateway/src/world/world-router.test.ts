@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
-import { toPlayerId, type RegionId } from '#shared/ids.ts'
+import { placeRegion } from '#shared/cluster/placement.ts'
+import { toPlayerId, type NodeId, type RegionId } from '#shared/ids.ts'
 import { createInProcessLinkPair, type Link } from '#shared/link.ts'
 import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerSnapshot } from '#shared/world-messages.ts'
 import { WorldRouter } from './world-router.ts'
@@ -49,16 +50,25 @@ function newRouter (facts: NodeToGateway[] = []): WorldRouter {
 
 const move = (x: number): GatewayToNode => ({ type: WorldCommand.MovePlayer, playerId: PLAYER, x, y: 70, z: 0.5, onGround: true })
 
-test('subscriptions go to the owner of each chunk\'s region', async () => {
+test('subscriptions go to the owner of each chunk\'s region, unowned ones to the placed node', async () => {
   const router = newRouter()
   const a = await scriptedNode(router, 'a', ['r.0.0'])
   const b = await scriptedNode(router, 'b', ['r.1.0'])
-  router.send(PLAYER, { type: WorldCommand.SubscribeChunks, playerId: PLAYER, chunks: [{ x: 0, z: 0 }, { x: 1, z: 0 }, { x: 2, z: 0 }] })
-  assert.deepEqual(await a.next(WorldCommand.SubscribeChunks), { type: WorldCommand.SubscribeChunks, playerId: PLAYER, chunks: [{ x: 0, z: 0 }] })
-  assert.deepEqual(await b.next(WorldCommand.SubscribeChunks), { type: WorldCommand.SubscribeChunks, playerId: PLAYER, chunks: [{ x: 1, z: 0 }] })
-  // r.2.0 has no owner yet: it is sent once a node announces it.
-  b.link.send({ type: WorldFact.RegionsOwned, nodeId: 'b', all: false, regions: ['r.1.0', 'r.2.0'] as RegionId[] })
-  assert.deepEqual(await b.next(WorldCommand.SubscribeChunks), { type: WorldCommand.SubscribeChunks, playerId: PLAYER, chunks: [{ x: 2, z: 0 }] })
+  router.send(PLAYER, { type: WorldCommand.SubscribeChunks, playerId: PLAYER, chunks: [{ x: 0, z: 0 }, { x: 1, z: 0 }, { x: 7, z: 0 }] })
+  const placed = placeRegion('r.7.0' as RegionId, ['a', 'b'] as NodeId[])
+  const atA = (await a.next(WorldCommand.SubscribeChunks) as unknown as { chunks: unknown[] }).chunks
+  const atB = (await b.next(WorldCommand.SubscribeChunks) as unknown as { chunks: unknown[] }).chunks
+  assert.deepEqual(atA, placed === 'a' ? [{ x: 0, z: 0 }, { x: 7, z: 0 }] : [{ x: 0, z: 0 }])
+  assert.deepEqual(atB, placed === 'b' ? [{ x: 1, z: 0 }, { x: 7, z: 0 }] : [{ x: 1, z: 0 }])
+  // When the placed node announces the region, nothing is sent twice.
+  const owner = placed === 'a' ? a : b
+  owner.link.send({ type: WorldFact.RegionsOwned, nodeId: placed!, all: false, regions: (placed === 'a' ? ['r.0.0', 'r.7.0'] : ['r.1.0', 'r.7.0']) as RegionId[] })
+  // A region moving to the other node is re-subscribed there.
+  const other = placed === 'a' ? b : a
+  other.link.send({ type: WorldFact.RegionsOwned, nodeId: placed === 'a' ? 'b' : 'a', all: false, regions: (placed === 'a' ? ['r.1.0', 'r.0.0'] : ['r.0.0', 'r.1.0']) as RegionId[] })
+  const moved = (await other.next(WorldCommand.SubscribeChunks) as unknown as { chunks: unknown[] }).chunks
+  assert.deepEqual(moved, placed === 'a' ? [{ x: 0, z: 0 }] : [{ x: 1, z: 0 }])
+  assert.equal(owner.received.filter((m) => m.type === WorldCommand.SubscribeChunks).length, 0)
 })
 
 test('a handoff commits at the source, completes at the target, and replays buffered input there', async () => {

@@ -5,7 +5,8 @@
  * index, entity registry, tab list). Embedded mode has one link whose node owns every region.
  */
 import { regionOfChunk } from '#shared/coords.ts'
-import type { ChunkKey, PlayerId, RegionId } from '#shared/ids.ts'
+import { placeRegion } from '#shared/cluster/placement.ts'
+import type { ChunkKey, NodeId, PlayerId, RegionId } from '#shared/ids.ts'
 import type { Link } from '#shared/link.ts'
 import type { Logger } from '#shared/logger.ts'
 import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerListEntry, type PlayerProfile } from '#shared/world-messages.ts'
@@ -68,7 +69,7 @@ export class WorldRouter {
   readonly #playerNode = new Map<PlayerId, string>()
   readonly #transfers = new Map<PlayerId, Transfer>()
   /** Every chunk each player is subscribed to, so a region that changes owner is re-subscribed there. */
-  readonly #subscriptions = new Map<PlayerId, Map<ChunkKey, { x: number, z: number }>>()
+  readonly #subscriptions = new Map<PlayerId, Map<ChunkKey, { x: number, z: number, sentTo?: string }>>()
   /** Subscriptions waiting for an owner of their region, per player. */
   readonly #unrouted = new Map<PlayerId, Map<ChunkKey, { x: number, z: number }>>()
   readonly #log: Logger
@@ -126,16 +127,24 @@ export class WorldRouter {
     return this.#playerNode.get(playerId)
   }
 
-  /** The node that owns the region of chunk (x, z), if known. */
+  /**
+   * The node that owns the region of chunk (x, z); for a region nobody has announced, the node
+   * rendezvous placement names over the linked nodes (nodes lease regions on demand, so asking
+   * that node is what makes it take the region).
+   */
   ownerOf (x: number, z: number): NodeLink | undefined {
     const region = regionOfChunk(x, z, this.regionSize)
     let all: NodeLink | undefined
+    const live: NodeId[] = []
     for (const node of this.#nodes.values()) {
       if (node.link.closed) continue
       if (node.regions.has(region)) return node
       if (node.all) all = node
+      live.push(node.nodeId as NodeId)
     }
-    return all
+    if (all !== undefined) return all
+    const placed = placeRegion(region, live)
+    return placed === null ? undefined : this.#nodes.get(placed)
   }
 
   /** Sends a player's intent to the node that owns them (subscriptions: to each chunk's owner). */
@@ -144,8 +153,8 @@ export class WorldRouter {
       case WorldCommand.SubscribeChunks: {
         let subscribed = this.#subscriptions.get(playerId)
         if (subscribed === undefined) this.#subscriptions.set(playerId, subscribed = new Map())
-        for (const chunk of command.chunks) subscribed.set(`${chunk.x},${chunk.z}` as ChunkKey, chunk)
-        this.#routeChunks(playerId, command.chunks, (node, chunks) => { node.link.send({ type: WorldCommand.SubscribeChunks, playerId, chunks }) }, true)
+        for (const chunk of command.chunks) subscribed.set(`${chunk.x},${chunk.z}` as ChunkKey, { x: chunk.x, z: chunk.z })
+        this.#routeChunks(playerId, command.chunks, (node, chunks) => { this.#subscribeAt(node, playerId, chunks) }, true)
         return
       }
       case WorldCommand.UnsubscribeChunks: {
@@ -316,14 +325,24 @@ export class WorldRouter {
     this.#log.info({ player: transfer.playerId, reason }, 'handoff aborted; the player stays with its node')
   }
 
+  /** Sends a subscription and remembers which node serves each chunk of it. */
+  #subscribeAt (node: NodeLink, playerId: PlayerId, chunks: ChunkList): void {
+    const subscribed = this.#subscriptions.get(playerId)
+    for (const chunk of chunks) {
+      const entry = subscribed?.get(`${chunk.x},${chunk.z}` as ChunkKey)
+      if (entry !== undefined) entry.sentTo = node.nodeId
+    }
+    node.link.send({ type: WorldCommand.SubscribeChunks, playerId, chunks })
+  }
+
   /** A node took over regions: the chunks players watch there are now served by it. */
   #resubscribe (node: NodeLink, regions: ReadonlySet<RegionId>): void {
     for (const [playerId, subscribed] of this.#subscriptions) {
       const waiting = this.#unrouted.get(playerId)
       const chunks = [...subscribed.entries()]
-        .filter(([key, chunk]) => waiting?.has(key) !== true && regions.has(regionOfChunk(chunk.x, chunk.z, this.regionSize)))
-        .map(([, chunk]) => chunk)
-      if (chunks.length > 0) node.link.send({ type: WorldCommand.SubscribeChunks, playerId, chunks })
+        .filter(([key, chunk]) => chunk.sentTo !== node.nodeId && waiting?.has(key) !== true && regions.has(regionOfChunk(chunk.x, chunk.z, this.regionSize)))
+        .map(([, chunk]) => ({ x: chunk.x, z: chunk.z }))
+      if (chunks.length > 0) this.#subscribeAt(node, playerId, chunks)
     }
   }
 
@@ -331,7 +350,7 @@ export class WorldRouter {
     for (const [playerId, waiting] of this.#unrouted) {
       const chunks = [...waiting.values()]
       waiting.clear()
-      this.#routeChunks(playerId, chunks, (node, list) => { node.link.send({ type: WorldCommand.SubscribeChunks, playerId, chunks: list }) }, true)
+      this.#routeChunks(playerId, chunks, (node, list) => { this.#subscribeAt(node, playerId, list) }, true)
       if (waiting.size === 0) this.#unrouted.delete(playerId)
     }
   }
