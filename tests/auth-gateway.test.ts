@@ -5,6 +5,7 @@
  * timeout. One embedded system plus a second gateway built here on the same auth-service and world.
  */
 import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
 import { after, before, test } from 'node:test'
 import type { Bot } from 'mineflayer'
 import type { HeartbeatResponse } from '#shared/auth-api.ts'
@@ -23,6 +24,9 @@ let server: TestServer
 let second: Gateway
 let secondPort: number
 const bots = new Set<Bot>()
+/** Everything gateway 2 logged (at trace level) and sent to the world-node, to look for passwords. */
+const secondLog: string[] = []
+const secondToWorld: string[] = []
 
 /** Every system message (chat and action bar) a bot received, in order. */
 const heard = new WeakMap<Bot, string[]>()
@@ -80,13 +84,19 @@ before(async () => {
     AUTH_RATE_ADMITS_PER_ADDRESS: '1000',
     AUTH_SCRYPT_COST: '1024'
   })
-  const log = createLogger('gateway-2', { level: process.env.TESSERA_TEST_LOG_LEVEL ?? 'warn' })
+  const destination = new Writable({ write (chunk: Buffer, _encoding, done) { secondLog.push(chunk.toString()); done() } })
+  const log = createLogger('gateway-2', { level: 'trace', destination })
   second = createGateway({ ...server.system.gateway.context.config, id: toGatewayId('gateway-2'), port: 0, limboTimeoutMs: LIMBO_TIMEOUT_S * 1000 }, {
     log,
     auth: createHttpAuthClient(server.system.authUrl, log),
     connectWorld: () => {
       const [gatewayEnd, nodeEnd] = createInProcessLinkPair<GatewayToNode, NodeToGateway>()
       server.system.world.acceptLink(nodeEnd)
+      const send = gatewayEnd.send.bind(gatewayEnd)
+      gatewayEnd.send = (message) => {
+        secondToWorld.push(JSON.stringify(message, (_key, value: unknown) => typeof value === 'bigint' ? String(value) : value))
+        send(message)
+      }
       return gatewayEnd
     }
   })
@@ -203,8 +213,19 @@ test('an op granted while online is announced (rejoin to use it); an op removed 
 test('a player who does not log in is disconnected after the limbo timeout with a clear message', async () => {
   const dave = await join('Dave', secondPort)
   const joinedAt = performance.now()
+  // A password typed without its command, and a login for a name that has no account.
+  await answer(dave, /\/register/, () => { dave.chat('daves-password-in-chat') })
+  await answer(dave, /not registered/, () => { dave.chat('/login daves-password-in-command') })
   const [reason] = await waitForEvent<[unknown]>(dave, 'kicked', (LIMBO_TIMEOUT_S + 5) * 1000)
   const waited = performance.now() - joinedAt
   assert.match(reasonText(reason), new RegExp(`did not log in within ${LIMBO_TIMEOUT_S} seconds`))
   assert.ok(waited > (LIMBO_TIMEOUT_S - 1) * 1000, `kicked after ${waited.toFixed(0)} ms`)
+})
+
+test('no password reached the world-node or the log (gateway 2 at trace level)', () => {
+  assert.ok(secondLog.some((line) => line.includes('account command refused')) && secondToWorld.length > 0, 'the account commands\' path was captured')
+  for (const password of ['alices-new-secret', 'daves-password']) {
+    assert.ok(!secondLog.some((line) => line.includes(password)), `${password} was logged`)
+    assert.ok(!secondToWorld.some((line) => line.includes(password)), `${password} was sent to the world-node`)
+  }
 })
