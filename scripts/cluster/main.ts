@@ -91,8 +91,15 @@ async function stopAll (code: number): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void stopAll(0) })
 
 authPorts.forEach((port, i) => { start(`auth-${i + 1}`, 'auth-service/src/main.ts', { AUTH_PORT: String(port), AUTH_HOST: '127.0.0.1' }) })
+// Metrics: world-node i on CLUSTER_METRICS_PORT + i (default 9465…9467); 0 turns them off.
+const metricsBase = Number(process.env.CLUSTER_METRICS_PORT ?? 9465)
 linkPorts.forEach((port, i) => {
-  start(`world-${i + 1}`, 'world-node/src/main.ts', { WORLD_NODE_ID: `world-${i + 1}`, WORLD_LINK_PORT: String(port), WORLD_ADVERTISE_HOST: '127.0.0.1' })
+  start(`world-${i + 1}`, 'world-node/src/main.ts', {
+    WORLD_NODE_ID: `world-${i + 1}`,
+    WORLD_LINK_PORT: String(port),
+    WORLD_ADVERTISE_HOST: '127.0.0.1',
+    TESSERA_METRICS_PORT: String(metricsBase === 0 ? 0 : metricsBase + i)
+  })
 })
 try {
   await Promise.all(authPorts.map(async (port) => { await waitReady(`auth-service :${port}`, async () => await accepts(port, '/v1/health')) }))
