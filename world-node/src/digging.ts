@@ -7,6 +7,7 @@
 import type { DigBlock } from '#shared/world-messages.ts'
 import { ackBlockChange, changeBlock, reachSquared, revertPrediction } from './block-changes.ts'
 import { addItem, commitInventory } from './inventory.ts'
+import { regionAt } from './regions.ts'
 import { EYE_HEIGHT, type OnlinePlayer } from './players.ts'
 import type { World } from './world.ts'
 
@@ -17,6 +18,8 @@ export const MAX_REACH = 6
 function digProblem (world: World, player: OnlinePlayer, command: DigBlock, stateId: number | undefined): string | null {
   if (player.gameMode === 'adventure' || player.gameMode === 'spectator') return `cannot dig in ${player.gameMode}`
   if (stateId === undefined) return 'chunk not loaded'
+  // Only the owner of a region writes it: a block across the border belongs to another node.
+  if (!world.regions.owns(regionAt(command.x, command.z, world.config.regionSize))) return 'another node owns that region'
   if (reachSquared(player, command, EYE_HEIGHT) > MAX_REACH ** 2) return 'out of reach'
   const block = world.game.blockOf(stateId)
   if (block === undefined || world.game.isAir(stateId)) return 'nothing to dig'

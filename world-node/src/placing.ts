@@ -7,6 +7,7 @@ import type { PlaceBlock } from '#shared/world-messages.ts'
 import { ackBlockChange, changeBlock, reachSquared, revertPrediction, type BlockPosition } from './block-changes.ts'
 import { MAX_REACH } from './digging.ts'
 import { commitInventory, heldSlot, takeOne } from './inventory.ts'
+import { regionAt } from './regions.ts'
 import { EYE_HEIGHT, PLAYER_HEIGHT, PLAYER_WIDTH, type OnlinePlayer } from './players.ts'
 import type { World } from './world.ts'
 
@@ -65,6 +66,8 @@ function placeProblem (world: World, player: OnlinePlayer, clicked: number | und
   if (block === undefined) return 'not a block'
   const current = world.chunks.stateIdAt(target.x, target.y, target.z)
   if (current === undefined) return 'target outside the loaded world'
+  // Only the owner of a region writes it: a block across the border belongs to another node.
+  if (!world.regions.owns(regionAt(target.x, target.z, world.config.regionSize))) return 'another node owns that region'
   if (!world.game.isReplaceable(current)) return 'target occupied'
   if (reachSquared(player, target, EYE_HEIGHT) > MAX_REACH ** 2) return 'out of reach'
   if (block.boundingBox === 'block') {
