@@ -32,6 +32,8 @@ export interface GatewayConfig {
   readonly logLevel: string
   /** Distributed mode: where Redis is (membership of world-nodes); absent in embedded mode. */
   readonly redis: RedisTarget | undefined
+  /** GATEWAY_METRICS_PORT: Prometheus /metrics of a standalone gateway on 127.0.0.1 (0 = off). */
+  readonly metricsPort: number
   /** TESSERA_CLUSTER_SECRET: opens the HMAC-authenticated links to world-nodes. */
   readonly clusterSecret: string | undefined
 }
@@ -83,6 +85,7 @@ export function readGatewayConfig (env: Env): GatewayConfig {
     limboTimeoutMs: r.int('GATEWAY_LIMBO_TIMEOUT_S', 60, 1, 3600) * 1000,
     logLevel: r.oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     redis: readRedisTarget(r),
+    metricsPort: r.int('GATEWAY_METRICS_PORT', 0, 0, 65535),
     clusterSecret: r.optional('TESSERA_CLUSTER_SECRET')
   }
   r.check(config.redis === undefined || (config.clusterSecret !== undefined && Buffer.byteLength(config.clusterSecret) >= MIN_CLUSTER_SECRET_BYTES),

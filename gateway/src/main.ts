@@ -12,6 +12,8 @@ import { createReplicatedAuthClient } from './auth/auth-replicas.ts'
 import { readGatewayConfig } from './config.ts'
 import { createGateway } from './create-gateway.ts'
 import { discoverWorldNodes } from './world/world-discovery.ts'
+import { gatewayMetrics } from './metrics.ts'
+import { createServer } from 'node:http'
 
 let config
 try {
@@ -31,6 +33,19 @@ const gateway = createGateway(config, {
   discoverWorld: async (onLink) => await discoverWorldNodes({ membership, gatewayId: config.id, secret: config.clusterSecret!, log }, onLink)
 })
 const { port } = await gateway.start()
+if (config.metricsPort > 0) {
+  const { registry } = gatewayMetrics(gateway.context)
+  createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end()
+      return
+    }
+    registry.metrics().then((text) => { response.writeHead(200, { 'content-type': registry.contentType }).end(text) }, (err: unknown) => {
+      log.error({ err }, 'metrics failed')
+      response.writeHead(500).end()
+    })
+  }).listen(config.metricsPort, '127.0.0.1').unref()
+}
 const registration = await membership.register('gateway', config.id, `${config.host}:${port}`)
 log.info({ port, id: config.id }, 'gateway ready')
 

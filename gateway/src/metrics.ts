@@ -65,6 +65,27 @@ function createGatewayMetrics (ctx: GatewayContext): GatewayMetrics {
     collect () { this.reset(); this.inc(ctx.frames.chunkCacheHits) }
   })
 
+  new Counter({
+    name: 'tessera_handoffs_total', help: 'Player handoffs between world-nodes coordinated by this gateway', labelNames: ['result'], registers: [registry],
+    collect () {
+      this.reset()
+      this.inc({ result: 'completed' }, ctx.world.handoffs.completed)
+      this.inc({ result: 'aborted' }, ctx.world.handoffs.aborted)
+    }
+  })
+  new Gauge({
+    name: 'tessera_handoff_ms',
+    help: 'Handoff latency (TransferRequested to CompleteTransfer; the player\'s input is buffered meanwhile), recent handoffs, ms',
+    labelNames: ['quantile'],
+    registers: [registry],
+    collect () {
+      this.reset()
+      const sorted = [...ctx.world.handoffs.latenciesMs].sort((a, b) => a - b)
+      if (sorted.length === 0) return
+      for (const q of [0.5, 0.99, 1]) this.set({ quantile: String(q) }, sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!)
+    }
+  })
+
   return {
     registry,
     observeKeepAliveRtt (ms) { rtt.observe(ms) },

@@ -105,7 +105,15 @@ try {
   await Promise.all(authPorts.map(async (port) => { await waitReady(`auth-service :${port}`, async () => await accepts(port, '/v1/health')) }))
   await Promise.all(linkPorts.map(async (port) => { await waitReady(`world-node :${port}`, async () => await accepts(port)) }))
   const authUrl = authPorts.map((port) => `http://127.0.0.1:${port}`).join(',')
-  gatewayPorts.forEach((port, i) => { start(`gateway-${i + 1}`, 'gateway/src/main.ts', { GATEWAY_ID: `gateway-${i + 1}`, GATEWAY_PORT: String(port), GATEWAY_AUTH_URL: authUrl }) })
+  gatewayPorts.forEach((port, i) => {
+    start(`gateway-${i + 1}`, 'gateway/src/main.ts', {
+      GATEWAY_ID: `gateway-${i + 1}`,
+      GATEWAY_PORT: String(port),
+      GATEWAY_AUTH_URL: authUrl,
+      // Gateway i's /metrics on CLUSTER_METRICS_PORT + 3 + i (after the world-nodes').
+      GATEWAY_METRICS_PORT: String(metricsBase === 0 ? 0 : metricsBase + 3 + i)
+    })
+  })
   await Promise.all(gatewayPorts.map(async (port) => { await waitReady(`gateway :${port}`, async () => await accepts(port)) }))
   process.stdout.write(`[cluster] ready: gateways on 127.0.0.1:${gatewayPorts.join(' and :')}, 3 world-nodes, 2 auth-service replicas (admin token ${base.AUTH_ADMIN_TOKEN})\n`)
 } catch (err) {
