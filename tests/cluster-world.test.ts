@@ -146,3 +146,49 @@ test('bots simulated by different nodes see each other\'s block changes', async 
   await bob.dig(bob.blockAt(bobTarget)!)
   await aliceSees
 })
+
+test('1,000 border crossings keep exactly the items carried and exactly one entity', async () => {
+  const ownerOfChunk = async (cx: number, cz: number): Promise<string | undefined> =>
+    /\r\n(.+)\r\n$/.exec(await redisCommand(redis.port, `GET tessera:{r.${cx}.${cz}}:lease`))?.[1]
+  alice.physicsEnabled = false
+  const cz = Math.floor(alice.entity.position.z / 16)
+  const z = alice.entity.position.z
+  const here = Math.floor(alice.entity.position.x / 16)
+  let border: number | undefined
+  for (const cx of [here - 1, here, here - 2, here + 1]) {
+    const [a, b] = [await ownerOfChunk(cx, cz), await ownerOfChunk(cx + 1, cz)]
+    if (a !== undefined && b !== undefined && a !== b) {
+      border = (cx + 1) * 16
+      break
+    }
+  }
+  assert.ok(border !== undefined, 'a border between two nodes next to Alice')
+  const ground = (x: number): number => standingY(alice, Math.floor(x), Math.floor(z))
+  const step = async (x: number, y: number): Promise<void> => {
+    alice.entity.position.set(x, y, z)
+    alice._client.write('position', { x, y, z, flags: { onGround: true, hasHorizontalCollision: false } })
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  const from = alice.entity.position.x
+  const direction = Math.sign(border - 0.5 - from) || 1
+  for (let x = from; Math.abs(border - 0.5 - x) > 0.5; x += 0.5 * direction) await step(x, ground(x))
+  const carried = JSON.stringify(alice.inventory.items().map((i) => [i.name, i.count]))
+  let respawns = 0
+  let teleports = 0
+  alice._client.on('respawn', () => { respawns++ })
+  alice._client.on('position', () => { teleports++ })
+  const y = Math.max(ground(border - 0.5), ground(border + 0.5))
+  for (let i = 0; i < 1000; i++) await step(i % 2 === 0 ? border + 0.5 : border - 0.5, y)
+  await waitUntil('Bob sees Alice where she stopped', () => {
+    const seen = bob.players.Alice?.entity?.position
+    return seen !== undefined && Math.abs(seen.x - (border - 0.5)) < 0.1
+  }, 15_000)
+  assert.equal(respawns, 0)
+  assert.equal(teleports, 0)
+  assert.equal(JSON.stringify(alice.inventory.items().map((i) => [i.name, i.count])), carried)
+  assert.equal(Object.values(bob.entities).filter((e) => e.username === 'Alice').length, 1)
+  // The world agrees: a rejoin restores the same items.
+  await quitBot(alice)
+  alice = await joinBot({ port: gatewayPort, username: 'Alice' }, 60_000)
+  await waitUntil('the inventory is restored', () => JSON.stringify(alice.inventory.items().map((i) => [i.name, i.count])) === carried, 10_000)
+})
