@@ -86,6 +86,25 @@ void describe('distributed world-nodes over time', () => {
     }
   })
 
+  void it('releases a region nothing has needed for a while, and serves no chunk unsubscribed while it was being acquired', async () => {
+    const prefix = freshPrefix()
+    const a = await startSide(redisServer.url, 'idle-a', prefix, { leaseTtlMs: 600, idleReleaseMs: 300 })
+    try {
+      const viewer = makeProfile('Glance')
+      const region = regionOfChunk(5, 5, 1)
+      // Subscribed and at once unsubscribed, in one tick: the region is acquired, the chunk never sent.
+      a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: viewer.id, chunks: [{ x: 5, z: 5 }] })
+      a.gateway.send({ type: WorldCommand.UnsubscribeChunks, playerId: viewer.id, chunks: [{ x: 5, z: 5 }] })
+      await a.gateway.expect(WorldFact.RegionsOwned, (m) => m.regions.includes(region))
+      await a.gateway.expect(WorldFact.RegionsOwned, (m) => !m.regions.includes(region), 5000)
+      assert.ok(!a.gateway.has(WorldFact.ChunkData))
+      await waitUntilAsync('the lease is released', async () => await new RedisRegionLeases(redis, { prefix }).holder(region) === null, 5000)
+    } finally {
+      a.gateway.link.close('test over')
+      await a.running.stop()
+    }
+  })
+
   void it('drains: a stopping node hands its players to the node placement names next, then stops', async () => {
     const prefix = freshPrefix()
     const a = await startSide(redisServer.url, 'drain-a', prefix)

@@ -66,11 +66,13 @@ void describe('world-nodes in distributed mode', () => {
       const owner = placeRegion(region, nodes) === a.id ? a : b
       assert.ok(owner.running.node.regionsOwned().regions.includes(region), `${region} not owned by its placed node`)
     }
-    // The gateway heard the same sets (the last RegionsOwned each node sent).
+    // The gateway hears the same sets (the last RegionsOwned each node sent, once it arrived).
     for (const side of [a, b]) {
-      const last = side.gateway.inbox.filter((m) => m.type === WorldFact.RegionsOwned).at(-1)
-      assert.ok(last !== undefined && last.type === WorldFact.RegionsOwned && !last.all)
-      assert.deepEqual(last.regions.filter((r) => wanted.has(r)).sort(), owned(side).sort())
+      const lastHeard = (): string[] => {
+        const last = side.gateway.inbox.filter((m) => m.type === WorldFact.RegionsOwned).at(-1)
+        return last?.type === WorldFact.RegionsOwned && !last.all ? last.regions.filter((r) => wanted.has(r)).sort() : []
+      }
+      await waitUntil('the gateway heard the owned set', () => JSON.stringify(lastHeard()) === JSON.stringify(owned(side).sort()), 5000)
     }
     // Chunks of regions placed on the other node get no answer.
     const servedByA = a.gateway.inbox.filter((m) => m.type === WorldFact.ChunkData).map((m) => m.type === WorldFact.ChunkData ? regionOfChunk(m.column.x, m.column.z, 1) : '')
@@ -107,6 +109,21 @@ void describe('world-nodes in distributed mode', () => {
     await b.gateway.expect(WorldFact.PlayerListRemoved, (m) => m.playerIds.includes(profile.id))
     const stored = JSON.parse(await redisGetEventually(`${cluster.prefix}player:{${profile.id}}`, (raw) => (JSON.parse(raw) as PlayerSnapshot).x === cx * 16 + 16.5)) as PlayerSnapshot
     assert.deepEqual(stored.inventory, knownInventory())
+  })
+
+  void it('offers a player attached with a saved position in the other node\'s region right away', async () => {
+    const { cx, cz } = borderBetween(a.id, b.id, nodes, 40)
+    const profile = makeProfile('Returner')
+    await savePlayer(cluster.prefix, profile, snapshotAt(cx * 16 + 24.5, cz * 16 + 8.5))
+    const attached = await a.gateway.attach(profile)
+    const request = await a.gateway.expect(WorldFact.TransferRequested, (m) => m.playerId === profile.id)
+    assert.equal(request.entityId, attached.entityId)
+    assert.deepEqual(request.chunk, { x: cx + 1, z: cz })
+    await handOff(a, b, profile, request)
+    await waitUntil('the player is live at B', () => b.running.node.player(profile.id) !== undefined, 5000)
+    assert.equal(a.running.node.player(profile.id), undefined)
+    b.gateway.send({ type: WorldCommand.DetachPlayer, playerId: profile.id, reason: 'test over' })
+    await b.gateway.expect(WorldFact.PlayerListRemoved, (m) => m.playerIds.includes(profile.id))
   })
 
   void it('keeps the player at the source when the transfer is aborted, and offers it again a second later', async () => {

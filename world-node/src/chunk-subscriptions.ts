@@ -42,17 +42,34 @@ export function subscribeChunks (world: World, connection: GatewayConnection, co
     if (world.subscriptions.add(connection, command.playerId, chunkKey(x, z))) world.chunks.request(connection, command.playerId, x, z)
   }
   for (const [region, chunks] of waiting) {
+    const pending = pendingOf(world, connection)
+    for (const { x, z } of chunks) pending.add(`${command.playerId}|${chunkKey(x, z)}`)
     world.regions.whenOwned(region, (owned) => {
-      if (owned && !connection.link.closed) subscribeChunks(world, connection, { ...command, chunks })
+      // Only the chunks not unsubscribed meanwhile.
+      const still = chunks.filter(({ x, z }) => pending.delete(`${command.playerId}|${chunkKey(x, z)}`))
+      if (owned && still.length > 0 && !connection.link.closed) subscribeChunks(world, connection, { ...command, chunks: still })
     })
   }
 }
 
+/** Subscriptions waiting for their region to be acquired, per link: `player|chunk`. */
+const pendingByWorld = new WeakMap<World, WeakMap<GatewayConnection, Set<string>>>()
+
+function pendingOf (world: World, connection: GatewayConnection): Set<string> {
+  let byLink = pendingByWorld.get(world)
+  if (byLink === undefined) pendingByWorld.set(world, byLink = new WeakMap())
+  let pending = byLink.get(connection)
+  if (pending === undefined) byLink.set(connection, pending = new Set())
+  return pending
+}
+
 /** UnsubscribeChunks: forget the subscriptions; unwatched chunks are unloaded later. */
 export function unsubscribeChunks (world: World, connection: GatewayConnection, command: UnsubscribeChunks): void {
+  const pending = pendingOf(world, connection)
   for (const { x, z } of command.chunks) {
     if (!isChunkCoordinate(x) || !isChunkCoordinate(z)) continue
     world.subscriptions.remove(connection, command.playerId, chunkKey(x, z))
+    pending.delete(`${command.playerId}|${chunkKey(x, z)}`)
   }
 }
 

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { Registry } from 'prom-client'
 import type { Link } from '#shared/link.ts'
 import type { Logger } from '#shared/logger.ts'
-import type { PlayerId } from '#shared/ids.ts'
+import type { PlayerId, RegionId } from '#shared/ids.ts'
 import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerSnapshot, type RegionsOwned } from '#shared/world-messages.ts'
 import { ChunkService } from './chunk-service.ts'
 import { isStillWanted, serveChunk } from './chunk-subscriptions.ts'
@@ -22,7 +22,7 @@ import { dropPendingTransfers, offerStrayPlayers } from './handoff.ts'
 import { flushLatencies, sendPlayerList } from './player-list.ts'
 import { dropConnection, dropStalePlayer } from './player-session.ts'
 import { OnlinePlayers, snapshotOf } from './players.ts'
-import { ALL_REGIONS, regionOfKey, type RegionHooks, type RegionOwnership } from './regions.ts'
+import { ALL_REGIONS, regionAt, regionOfKey, type RegionHooks, type RegionOwnership } from './regions.ts'
 import type { WorldStore } from './store/world-store.ts'
 import { Subscriptions } from './subscriptions.ts'
 import { createWorldTerrain, type WorldTerrain } from './terrain-port.ts'
@@ -94,8 +94,11 @@ export interface WorldNode {
   player (id: PlayerId): PlayerView | undefined
   /** The ownership fact this node sends gateways now. */
   regionsOwned (): RegionsOwned
-  /** Forgets a player without saving it (another node writes it now); applied in the next tick. */
-  dropPlayer (id: PlayerId, reason: string): void
+  /**
+   * Forgets a player without saving it (another node writes it now); applied in the next tick,
+   * if `stillStale` (checked then) agrees.
+   */
+  dropPlayer (id: PlayerId, reason: string, stillStale?: () => boolean): void
 }
 
 /** Builds a world-node; nothing runs until start(). */
@@ -137,6 +140,12 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       log.info({ region, reason, chunks: dropped }, 'region given up')
     },
     changed: () => { links.broadcast(regionsOwned()) },
+    regionsInUse: () => {
+      const used = new Set<RegionId>()
+      for (const key of subscriptions.watchedChunks()) used.add(regionOfKey(key, config.regionSize))
+      for (const player of players.all()) used.add(regionAt(player.x, player.z, config.regionSize))
+      return used
+    },
     afterWrites: (job) => {
       outbox.read(job).catch((err: unknown) => { log.warn({ err }, 'job after writes failed') })
     }
@@ -323,8 +332,8 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
 
     regionsOwned,
 
-    dropPlayer (id, reason) {
-      inbox.push(() => { dropStalePlayer(world, id, reason) })
+    dropPlayer (id, reason, stillStale = () => true) {
+      inbox.push(() => { if (stillStale()) dropStalePlayer(world, id, reason) })
     },
 
     tickStats () {

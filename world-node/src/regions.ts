@@ -33,6 +33,8 @@ export interface RegionHooks {
   lost (region: RegionId, reason: string): void
   /** The owned set changed: tell every gateway. */
   changed (): void
+  /** The regions something needs now: a subscribed chunk, a player standing in it. */
+  regionsInUse (): Set<RegionId>
   /** Runs `job` once every durable write queued so far is done (e.g. releasing a lease). */
   afterWrites (job: () => Promise<void>): void
 }

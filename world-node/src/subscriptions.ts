@@ -79,6 +79,11 @@ export class Subscriptions {
     return out
   }
 
+  /** Every chunk somebody subscribes to. */
+  watchedChunks (): Iterable<ChunkKey> {
+    return this.#byChunk.keys()
+  }
+
   /** True when anybody subscribes to the chunk. */
   isWatched (chunk: ChunkKey): boolean {
     return this.#byChunk.has(chunk)

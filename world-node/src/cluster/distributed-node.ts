@@ -55,6 +55,8 @@ export interface DistributedOptions {
   readonly prefix?: string
   /** Tick period in ms (default 50; tests may run faster). */
   readonly tickMs?: number
+  /** Owned regions nothing needs are released after this long (default 30 s). */
+  readonly idleReleaseMs?: number
   /** node-cron expression of log compaction (default every minute). */
   readonly compactSchedule?: string
 }
@@ -114,11 +116,18 @@ export async function startDistributedWorldNode (config: WorldNodeConfig, option
     regionSize: config.regionSize,
     prefix,
     onStale: (stale) => {
-      if ('region' in stale) regions?.revoke(stale.region, 'a write was refused: stale lease epoch')
-      else node?.dropPlayer(stale.playerId, 'a save was refused: stale player epoch')
+      if ('region' in stale) regions?.revoke(stale.region, stale.epoch, 'a write was refused: stale lease epoch')
+      else node?.dropPlayer(stale.playerId, 'a save was refused: stale player epoch', () => !store.writes(stale.playerId))
     }
   })
-  regions = new LeasedRegions({ nodeId: config.nodeId, leases, store, ttlMs: cluster.leaseTtlMs, log })
+  regions = new LeasedRegions({
+    nodeId: config.nodeId,
+    leases,
+    store,
+    ttlMs: cluster.leaseTtlMs,
+    log,
+    ...(options.idleReleaseMs === undefined ? {} : { idleReleaseMs: options.idleReleaseMs })
+  })
   const owned = regions
   let listener: LinkListener | null = null
   let registration: Registration | null = null

@@ -23,9 +23,14 @@ export interface LeasedRegionsOptions {
   readonly store: RedisWorldStore
   readonly ttlMs: number
   readonly log: Logger
+  /** Release owned regions unused this long (default IDLE_RELEASE_MS). */
+  readonly idleReleaseMs?: number
 }
 
-interface Owned { readonly epoch: number }
+interface Owned { readonly epoch: number, lastUsed: number }
+
+/** An owned region nothing needed for this long is released (its lease renewals cost Redis calls). */
+export const IDLE_RELEASE_MS = 30_000
 
 /** A region whose lease could not be granted is not asked for again sooner than this. */
 export const ACQUIRE_RETRY_MS = 500
@@ -47,8 +52,11 @@ export class LeasedRegions implements RegionOwnership {
   #stopped = false
   #renewTimer: NodeJS.Timeout | undefined
 
+  readonly #idleReleaseMs: number
+
   constructor (options: LeasedRegionsOptions) {
     this.#options = options
+    this.#idleReleaseMs = options.idleReleaseMs ?? IDLE_RELEASE_MS
   }
 
   /** Binds the node's hooks (createWorldNode calls this through its `regions` factory). */
@@ -115,11 +123,13 @@ export class LeasedRegions implements RegionOwnership {
     waiters.push(then)
   }
 
-  /** A write for the region was refused (stale epoch): not owned from now on. */
-  revoke (region: RegionId, reason: string): void {
-    if (!this.#owned.has(region)) return
+  /** The lease held at `epoch` is gone (a refused write, a failed renewal): not owned from now on. */
+  revoke (region: RegionId, epoch: number, reason: string): void {
+    if (this.#owned.get(region)?.epoch !== epoch) return
     this.#revoked.add(region)
-    this.#hooks?.enqueue(() => { this.#lose(region, reason) })
+    this.#hooks?.enqueue(() => {
+      if (this.#owned.get(region)?.epoch === epoch) this.#lose(region, reason)
+    })
   }
 
   /** Gives one region up voluntarily (drain, rebalance); in the tick. */
@@ -167,7 +177,7 @@ export class LeasedRegions implements RegionOwnership {
         if (grant === null) this.#failedAt.set(region, Date.now())
         else this.#failedAt.delete(region)
         if (grant !== null && !this.#stopped && this.placement(region) === nodeId) {
-          this.#owned.set(region, grant)
+          this.#owned.set(region, { epoch: grant.epoch, lastUsed: Date.now() })
           this.#revoked.delete(region)
           log.info({ region, epoch: grant.epoch }, 'region acquired')
           this.#hooks?.changed()
@@ -184,7 +194,7 @@ export class LeasedRegions implements RegionOwnership {
         const grant = await leases.acquire(region, nodeId, ttlMs)
         if (grant === null) return finish(null)
         await store.openRegion(region, grant.epoch)
-        finish(grant)
+        finish({ epoch: grant.epoch, lastUsed: Date.now() })
       } catch (err) {
         log.warn({ err, region }, 'acquiring a region failed')
         finish(null)
@@ -200,7 +210,19 @@ export class LeasedRegions implements RegionOwnership {
     }
   }
 
+  /** In the tick: releases owned regions nothing has needed for IDLE_RELEASE_MS. */
+  #releaseIdle (): void {
+    if (this.#hooks === null) return
+    const now = Date.now()
+    const used = this.#hooks.regionsInUse()
+    for (const [region, owned] of [...this.#owned]) {
+      if (used.has(region)) owned.lastUsed = now
+      else if (now - owned.lastUsed > this.#idleReleaseMs) this.giveUp(region, 'idle')
+    }
+  }
+
   async #renewAll (): Promise<void> {
+    this.#hooks?.enqueue(() => { this.#releaseIdle() })
     const { leases, nodeId, ttlMs, log } = this.#options
     for (const [region, at] of this.#failedAt) if (at + 10 * ACQUIRE_RETRY_MS < Date.now()) this.#failedAt.delete(region)
     await Promise.all([...this.#owned].map(async ([region, owned]) => {
@@ -213,7 +235,7 @@ export class LeasedRegions implements RegionOwnership {
       }
       if (!held && this.#owned.get(region) === owned) {
         log.warn({ region, epoch: owned.epoch }, 'region lease lost')
-        this.revoke(region, 'lease lost')
+        this.revoke(region, owned.epoch, 'lease lost')
       }
     }))
   }

@@ -185,11 +185,24 @@ export class RedisWorldStore implements WorldStore {
     return await opening
   }
 
-  #stale (stale: StaleWrite, err: unknown): void {
-    if ('region' in stale) this.#regions.delete(stale.region)
-    else this.#claims.set(stale.playerId, null)
+  /** A write was refused. Acted on only when nothing newer replaced what it was written under. */
+  #stale (stale: StaleWrite, err: unknown, claim?: Promise<number>): void {
+    if ('region' in stale) {
+      // The region was given up and opened again at a newer epoch meanwhile: that owner is fine.
+      if (this.#regions.get(stale.region)?.epoch !== stale.epoch) return
+      this.#regions.delete(stale.region)
+    } else {
+      // The player was claimed again since this save started (handed back here): not stale.
+      if (this.#claims.get(stale.playerId) !== claim) return
+      this.#claims.set(stale.playerId, null)
+    }
     if (this.#options.onStale === undefined) throw err
     this.#options.onStale(stale)
+  }
+
+  /** True while this node writes the player (claimed, not released, not refused). */
+  writes (id: PlayerId): boolean {
+    return this.#claims.get(id) != null
   }
 
   // ── players ─────────────────────────────────────────────────────────────────────────────
@@ -235,7 +248,7 @@ export class RedisWorldStore implements WorldStore {
       await SAVE_PLAYER.run(this.#redis, [keys.epoch, keys.data], [String(epoch), JSON.stringify(snapshot)])
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('STALE ')) throw err
-      this.#stale({ playerId: id, epoch }, new TesseraError('WN_STALE_EPOCH', `player ${id}: ${err.message.slice(6)}`, { cause: err }))
+      this.#stale({ playerId: id, epoch }, new TesseraError('WN_STALE_EPOCH', `player ${id}: ${err.message.slice(6)}`, { cause: err }), claim)
     }
   }
 

@@ -19,7 +19,7 @@ import { terrain, VERSION } from './world-fixtures.ts'
 
 /** The cluster secret of the fixtures. */
 export const SECRET = 'a-test-cluster-secret-of-32-bytes!'
-const logger = createLogger('world-node:test', { level: 'silent' })
+const logger = createLogger('world-node:test', { level: process.env.WN_TEST_LOG === undefined ? 'silent' : 'debug' })
 
 /** One node and the scripted gateway linked to it. */
 export interface Side {
@@ -39,6 +39,7 @@ export interface Cluster {
 export interface SideOptions {
   readonly leaseTtlMs?: number
   readonly tickMs?: number
+  readonly idleReleaseMs?: number
 }
 
 /** Links a scripted gateway to a node's link port over TCP and greets it. */
@@ -63,7 +64,12 @@ export async function startSide (redisUrl: string, id: string, prefix: string, o
     WORLD_VIEW_DISTANCE: '2',
     WORLD_VERSION: VERSION
   })
-  const running = await startDistributedWorldNode(config, { logger, prefix, tickMs: options.tickMs ?? 50 })
+  const running = await startDistributedWorldNode(config, {
+    logger,
+    prefix,
+    tickMs: options.tickMs ?? 50,
+    ...(options.idleReleaseMs === undefined ? {} : { idleReleaseMs: options.idleReleaseMs })
+  })
   return { id: toNodeId(id), running, gateway: await linkGateway(running.port) }
 }
 
