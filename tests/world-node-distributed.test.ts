@@ -13,7 +13,7 @@ import { regionOfChunk } from '#shared/coords.ts'
 import { toNodeId, type NodeId, type RegionId } from '#shared/ids.ts'
 import { WorldCommand, WorldFact, type PlayerProfile, type PlayerSnapshot } from '#shared/world-messages.ts'
 import {
-  borderBetween, handOff, knownInventory, move, snapshotAt, startCluster as startFixtureCluster, type Cluster, type Side
+  borderBetween, handOff, knownInventory, linkGateway, move, snapshotAt, startCluster as startFixtureCluster, type Cluster, type Side
 } from '../world-node/src/testing/cluster-fixtures.ts'
 import { makeProfile } from '../world-node/src/testing/scripted-gateway.ts'
 import { terrain } from '../world-node/src/testing/world-fixtures.ts'
@@ -124,6 +124,33 @@ void describe('world-nodes in distributed mode', () => {
     assert.equal(a.running.node.player(profile.id), undefined)
     b.gateway.send({ type: WorldCommand.DetachPlayer, playerId: profile.id, reason: 'test over' })
     await b.gateway.expect(WorldFact.PlayerListRemoved, (m) => m.playerIds.includes(profile.id))
+  })
+
+  void it('sends chat, the tab entries of its own players and one world time to every link', async () => {
+    const { cx, cz } = borderBetween(a.id, b.id, nodes, 80)
+    const profile = makeProfile('Chatter')
+    await savePlayer(cluster.prefix, profile, snapshotAt(cx * 16 + 8.5, cz * 16 + 8.5))
+    await a.gateway.attach(profile)
+    // Another gateway links to every node, as gateways do.
+    const [toA, toB] = [await linkGateway(a.running.port), await linkGateway(b.running.port)]
+    try {
+      await toA.expect(WorldFact.PlayerListUpserted, (m) => m.entries.some((e) => e.playerId === profile.id))
+      a.gateway.send({ type: WorldCommand.SendChat, playerId: profile.id, text: 'hello cluster' })
+      await toA.expect(WorldFact.ChatBroadcast, (m) => m.senderId === profile.id && m.text === 'hello cluster')
+      await a.gateway.expect(WorldFact.ChatBroadcast, (m) => m.text === 'hello cluster')
+      // One world age for the whole cluster, from the world start stored once in Redis.
+      const ageA = (await toA.expect(WorldFact.TimeUpdated)).worldAge
+      const ageB = (await toB.expect(WorldFact.TimeUpdated)).worldAge
+      assert.ok(Math.abs(ageA - ageB) <= 60, `world ages ${ageA} and ${ageB} differ`)
+      // B's link heard neither the chat nor the entry: each node speaks for its own players only.
+      assert.ok(!toB.has(WorldFact.ChatBroadcast))
+      assert.ok(!toB.has(WorldFact.PlayerListUpserted, (m) => m.entries.some((e) => e.playerId === profile.id)))
+      a.gateway.send({ type: WorldCommand.DetachPlayer, playerId: profile.id, reason: 'test over' })
+      await toA.expect(WorldFact.PlayerListRemoved, (m) => m.playerIds.includes(profile.id))
+    } finally {
+      toA.link.close('test over')
+      toB.link.close('test over')
+    }
   })
 
   void it('keeps the player at the source when the transfer is aborted, and offers it again a second later', async () => {

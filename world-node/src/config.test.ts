@@ -57,4 +57,41 @@ void describe('world-node config', () => {
       return true
     })
   })
+  void it('selects distributed mode when Redis is configured, with the link and lease settings', () => {
+    const config = readWorldNodeConfig({
+      TESSERA_REDIS_URL: 'redis://10.0.0.5:6379',
+      TESSERA_CLUSTER_SECRET: 'x'.repeat(32),
+      WORLD_LINK_PORT: '0',
+      WORLD_ADVERTISE_HOST: 'world-1.tessera',
+      WORLD_LEASE_TTL_MS: '3000'
+    })
+    assert.deepEqual(config.cluster, {
+      redis: { url: 'redis://10.0.0.5:6379' },
+      redisPassword: undefined,
+      secret: 'x'.repeat(32),
+      linkHost: '0.0.0.0',
+      linkPort: 0,
+      advertiseHost: 'world-1.tessera',
+      leaseTtlMs: 3000
+    })
+    const sentinel = readWorldNodeConfig({ TESSERA_REDIS_SENTINELS: 's1:26379,s2:26379', TESSERA_REDIS_NAME: 'main', TESSERA_CLUSTER_SECRET: 'y'.repeat(16) })
+    assert.deepEqual(sentinel.cluster?.redis, { sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }], name: 'main' })
+    assert.equal(sentinel.cluster?.linkPort, 25_600)
+    // The all-in-one launcher ignores the Redis settings.
+    assert.equal(readWorldNodeConfig({ TESSERA_REDIS_URL: 'redis://x:1' }, { embedded: true }).cluster, null)
+  })
+
+  void it('reports every distributed-mode problem at once', () => {
+    assert.throws(() => readWorldNodeConfig({
+      TESSERA_REDIS_URL: 'http://nope',
+      TESSERA_REDIS_SENTINELS: 'bad',
+      TESSERA_CLUSTER_SECRET: 'short',
+      WORLD_LINK_PORT: '70000',
+      WORLD_LEASE_TTL_MS: '10'
+    }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError)
+      assert.equal(err.problems.length, 6)
+      return true
+    })
+  })
 })
