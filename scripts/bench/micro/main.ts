@@ -29,8 +29,8 @@ for (const name of BENCHES) {
   }
 }
 if (only === undefined || only === 'handoff') {
-  // No number rather than a made-up one: a handoff needs two world-nodes and a gateway that
-  // moves a player between them, which the distributed-world issue (3) brings.
-  process.stdout.write('handoff round trip: not measured — needs the multi-node handoff of issue 3\n')
+  // A handoff needs Redis and several world-node processes: it has its own benchmark, which
+  // starts `npm run cluster` and crosses a region border with a real bot.
+  process.stdout.write('handoff round trip: run `npm run bench:handoff` (Redis + npm run cluster; prints handoff latency p50/p99)\n')
 }
 process.exit(failed ? 1 : 0)
