@@ -61,14 +61,12 @@ export function requestTransfer (world: World, player: OnlinePlayer): void {
   const transferId = randomUUID()
   player.frozen = transferId
   const chunk = chunkOf(player.x, player.z)
+  const snapshot = snapshotOf(player)
   world.log.info({ player: player.profile.name, transferId, chunk }, 'player left the owned regions; transfer requested')
-  world.links.send(player.connection, {
-    type: WorldFact.TransferRequested,
-    transferId,
-    playerId: player.id,
-    entityId: player.entityId,
-    snapshot: snapshotOf(player),
-    chunk
+  // Offered once everything the player did here is durable (its last digs and places included).
+  world.outbox.afterDurable(() => {
+    if (world.players.get(player.id) !== player || player.frozen !== transferId) return
+    world.links.send(player.connection, { type: WorldFact.TransferRequested, transferId, playerId: player.id, entityId: player.entityId, snapshot, chunk })
   })
 }
 
