@@ -133,3 +133,15 @@ test('an invalid username is refused with a readable reason', async () => {
   assert.match(loginDisconnectReason(raw.received()) ?? '', /Invalid username/)
   await assertServerStillServes()
 })
+
+test('a client flooding packets is disconnected alone; the world keeps serving everyone else', async () => {
+  const flooder = await joinBot({ port: server.port, username: 'Flooder' })
+  const kicked = waitForEvent<[unknown]>(flooder, 'kicked', 10_000)
+  const position = flooder.entity.position
+  for (let i = 0; i < 12_000; i++) {
+    flooder._client.write('position', { x: position.x, y: position.y, z: position.z, flags: { onGround: true, hasHorizontalCollision: false } })
+  }
+  const [reason] = await kicked
+  assert.match(JSON.stringify(reason), /too fast/)
+  await assertServerStillServes()
+})

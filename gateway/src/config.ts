@@ -32,6 +32,8 @@ export interface GatewayConfig {
   readonly logLevel: string
   /** Distributed mode: where Redis is (membership of world-nodes); absent in embedded mode. */
   readonly redis: RedisTarget | undefined
+  /** GATEWAY_MAX_PACKETS_PER_SECOND: sustained packets a client may send (burst: twice that); 0 = no limit. */
+  readonly maxPacketsPerSecond: number
   /** GATEWAY_METRICS_PORT: Prometheus /metrics of a standalone gateway on 127.0.0.1 (0 = off). */
   readonly metricsPort: number
   /** TESSERA_CLUSTER_SECRET: opens the HMAC-authenticated links to world-nodes. */
@@ -86,6 +88,7 @@ export function readGatewayConfig (env: Env): GatewayConfig {
     logLevel: r.oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     redis: readRedisTarget(r),
     metricsPort: r.int('GATEWAY_METRICS_PORT', 0, 0, 65535),
+    maxPacketsPerSecond: r.int('GATEWAY_MAX_PACKETS_PER_SECOND', 500, 0, 1_000_000),
     clusterSecret: r.optional('TESSERA_CLUSTER_SECRET')
   }
   r.check(config.redis === undefined || (config.clusterSecret !== undefined && Buffer.byteLength(config.clusterSecret) >= MIN_CLUSTER_SECRET_BYTES),

@@ -23,6 +23,7 @@ export const ErrorCodes = {
   GW_AUTH_UNAVAILABLE: 'The login service is unavailable right now; try again in a moment',
   GW_WORLD_UNAVAILABLE: 'The world is unavailable right now; try again in a moment',
   GW_RATE_LIMITED: 'Too many connections from your address; wait a moment',
+  GW_PACKET_FLOOD: 'Sending packets too fast',
   GW_KEEPALIVE_TIMEOUT: 'Timed out',
   GW_SERVER_STOPPING: 'Server closed',
   WN_NOT_OWNER: 'This world-node does not own the region',

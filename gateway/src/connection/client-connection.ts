@@ -14,6 +14,30 @@ import type { ProtocolState, RawPacket } from '../protocol/packet-codec.ts'
 import type { GatewayContext } from '../gateway-context.ts'
 import type { PlayerSession } from '../session/player-session.ts'
 
+/** A token bucket refilled continuously. */
+class TokenBucket {
+  readonly #rate: number
+  readonly #capacity: number
+  #tokens: number
+  #last = performance.now()
+
+  constructor (rate: number, capacity: number) {
+    this.#rate = rate
+    this.#capacity = capacity
+    this.#tokens = capacity
+  }
+
+  /** Takes one token; false when the bucket is empty. */
+  take (): boolean {
+    const now = performance.now()
+    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#last) * this.#rate / 1000)
+    this.#last = now
+    if (this.#tokens < 1) return false
+    this.#tokens -= 1
+    return true
+  }
+}
+
 /** Handles one packet; may be async. Throw (or reject) to drop the connection. */
 export type PacketHandler = (client: ClientConnection, packet: RawPacket) => void | Promise<void>
 
@@ -50,6 +74,8 @@ export class ClientConnection {
   #failed = false
   readonly #unknownLogged = new Set<string>()
   readonly #closeHandlers: Array<() => void> = []
+  /** Vanilla clients send about 20-60 packets/s; the burst (twice the rate) absorbs a lag spike's catch-up. */
+  readonly #packets: TokenBucket | undefined
   /** Per-state deadline (login must finish in time). */
   #deadline: NodeJS.Timeout | undefined
 
@@ -57,6 +83,8 @@ export class ClientConnection {
     this.ctx = ctx
     this.#tables = tables
     this.#table = tables.handshaking
+    const rate = ctx.config.maxPacketsPerSecond
+    this.#packets = rate > 0 ? new TokenBucket(rate, 2 * rate) : undefined
     this.log = ctx.log.child({ address: socket.remoteAddress })
     this.protocol = new ProtocolConnection(socket, ctx.config.version, {
       packet: (packet) => { this.#dispatch(packet) },
@@ -133,6 +161,11 @@ export class ClientConnection {
   }
 
   #dispatch (packet: RawPacket): void {
+    // One flooding client must not fill the world-node's queue for everyone on this gateway.
+    if (this.#packets !== undefined && !this.#packets.take()) {
+      this.fail(new TesseraError('GW_PACKET_FLOOD', `more than ${this.ctx.config.maxPacketsPerSecond} packets/s`))
+      return
+    }
     const handler = this.#table[packet.name]
     if (handler === null) return
     if (handler === undefined) {

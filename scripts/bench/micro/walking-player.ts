@@ -27,7 +27,9 @@ const system = await startEmbedded(readEmbeddedConfig({
   TESSERA_DATA_DIR: dataDir,
   TESSERA_METRICS_PORT: '0',
   WORLD_VIEW_DISTANCE: '4',
-  GATEWAY_CONNECTIONS_PER_ADDRESS_PER_MINUTE: '0'
+  GATEWAY_CONNECTIONS_PER_ADDRESS_PER_MINUTE: '0',
+  // The benchmark floods on purpose; the per-client packet limit would disconnect it.
+  GATEWAY_MAX_PACKETS_PER_SECOND: '0'
 }), createLogger('micro', { level: 'error' }))
 
 const client = mc.createClient({ host: '127.0.0.1', port, username: 'Walker', version: VERSION, auth: 'offline', hideErrors: true })
