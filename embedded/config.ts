@@ -39,7 +39,7 @@ export function readEmbeddedConfig (env: Env): EmbeddedConfig {
     }
   }
   const gateway = attempt(() => readGatewayConfig(merged))
-  const world = attempt(() => readWorldNodeConfig(merged))
+  const world = attempt(() => readWorldNodeConfig(merged, { embedded: true }))
   const auth = attempt(() => readAuthConfig(merged, { embedded: true }))
   const own = new EnvReader(merged)
   const metricsPort = own.int('TESSERA_METRICS_PORT', 9464, 0, 65535)
