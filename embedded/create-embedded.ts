@@ -41,7 +41,7 @@ export async function startEmbedded (config: EmbeddedConfig, log: Logger): Promi
   const world = createWorldNode(config.world, { logger: log, store: worldStore })
   await world.start()
 
-  const gateway = createGateway({ ...config.gateway, authUrl }, {
+  const gateway = createGateway({ ...config.gateway, authUrl, adminToken: config.auth.adminToken }, {
     log: log.child({ name: 'gateway' }),
     auth: createHttpAuthClient(authUrl, log.child({ name: 'gateway:auth' })),
     connectWorld: () => {

@@ -25,6 +25,8 @@ export interface GatewayConfig {
   readonly authUrl: string
   /** Every auth-service replica (GATEWAY_AUTH_URL, comma-separated); admits fail over between them. */
   readonly authUrls: readonly string[]
+  /** GATEWAY_AUTH_ADMIN_TOKEN: auth-service's admin bearer token, for the operators' in-game commands (absent: those commands are off). */
+  readonly adminToken?: string | undefined
   /** New connections allowed per address per minute (0 = unlimited). */
   readonly connectionsPerAddressPerMinute: number
   /** Offline accounts: how long a player may stay in the limbo before /register or /login. */
@@ -83,6 +85,7 @@ export function readGatewayConfig (env: Env): GatewayConfig {
     compressionThreshold: r.int('GATEWAY_COMPRESSION_THRESHOLD', 256, -1, 1_048_576),
     authUrl: authUrls[0] ?? '',
     authUrls,
+    adminToken: r.optional('GATEWAY_AUTH_ADMIN_TOKEN'),
     connectionsPerAddressPerMinute: r.int('GATEWAY_CONNECTIONS_PER_ADDRESS_PER_MINUTE', 120, 0, 1_000_000),
     limboTimeoutMs: r.int('GATEWAY_LIMBO_TIMEOUT_S', 60, 1, 3600) * 1000,
     logLevel: r.oneOf('TESSERA_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

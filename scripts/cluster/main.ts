@@ -110,6 +110,7 @@ try {
       GATEWAY_ID: `gateway-${i + 1}`,
       GATEWAY_PORT: String(port),
       GATEWAY_AUTH_URL: authUrl,
+      ...(base.AUTH_ADMIN_TOKEN === undefined ? {} : { GATEWAY_AUTH_ADMIN_TOKEN: base.AUTH_ADMIN_TOKEN }),
       // Gateway i's /metrics on CLUSTER_METRICS_PORT + 3 + i (after the world-nodes').
       GATEWAY_METRICS_PORT: String(metricsBase === 0 ? 0 : metricsBase + 3 + i)
     })

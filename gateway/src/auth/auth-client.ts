@@ -3,7 +3,7 @@
  * its event stream: session revocations and bans reach the gateway over Server-Sent Events.
  * Password requests are never logged (neither the body nor the answer's detail).
  */
-import { AuthPaths, type AdmitRequest, type AdmitResponse, type ApiError, type AuthEvent, type ChangePasswordRequest, type HeartbeatRequest, type PasswordRequest, type ReleaseRequest } from '#shared/auth-api.ts'
+import { AuthPaths, type AdmitRequest, type AdmitResponse, type ApiError, type AuthEvent, type BanRequest, type ChangePasswordRequest, type HeartbeatRequest, type PasswordRequest, type ReleaseRequest } from '#shared/auth-api.ts'
 import { ErrorCodes, type ErrorCode } from '#shared/errors.ts'
 import type { Logger } from '#shared/logger.ts'
 
@@ -39,6 +39,14 @@ export interface AuthClient {
   login (request: PasswordRequest): Promise<AccountResult>
   /** Offline accounts: replaces the password after checking the current one. */
   changePassword (request: ChangePasswordRequest): Promise<AccountResult>
+  /** Admin (Bearer token): bans a name, uuid or address (POST /v1/bans). */
+  ban (token: string, request: BanRequest): Promise<AccountResult>
+  /** Admin: lifts a ban (DELETE /v1/bans). */
+  pardon (token: string, kind: BanRequest['kind'], value: string): Promise<AccountResult>
+  /** Admin: adds or removes a name on the whitelist. */
+  setWhitelisted (token: string, name: string, enabled: boolean): Promise<AccountResult>
+  /** Admin: grants or takes operator rights. */
+  setOp (token: string, name: string, enabled: boolean): Promise<AccountResult>
   /** Streams events until stop() is called; reconnects after failures. */
   subscribe (handler: (event: AuthEvent) => void): { stop (): void }
 }
@@ -55,15 +63,28 @@ export function createHttpAuthClient (baseUrl: string, log: Logger): AuthClient 
   }
 
   async function account (path: string, request: PasswordRequest): Promise<AccountResult> {
+    return await answer(path, async () => await post(path, request))
+  }
+
+  async function admin (token: string, method: string, path: string, body?: unknown): Promise<AccountResult> {
+    return await answer(path, async () => await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    }))
+  }
+
+  async function answer (path: string, send: () => Promise<Response>): Promise<AccountResult> {
     let response: Response
     try {
-      response = await post(path, request)
+      response = await send()
     } catch (err) {
       log.warn({ err: { message: (err as Error).message }, path }, 'auth-service unreachable')
       return { ok: false, code: 'GW_AUTH_UNAVAILABLE' }
     }
     const body = await response.json().catch(() => undefined) as Partial<ApiError> & { ok?: unknown } | undefined
-    if (response.ok && body?.ok === true) return { ok: true }
+    if (response.ok && (body?.ok === true || body?.error === undefined)) return { ok: true }
     const code = typeof body?.error === 'string' && body.error in ErrorCodes ? body.error : undefined
     if (code === undefined) {
       log.warn({ status: response.status, path }, 'auth-service answered a password request without an error code')
@@ -77,6 +98,10 @@ export function createHttpAuthClient (baseUrl: string, log: Logger): AuthClient 
     async register (request) { return await account(AuthPaths.register, request) },
     async login (request) { return await account(AuthPaths.login, request) },
     async changePassword (request) { return await account(AuthPaths.changePassword, request) },
+    async ban (token, request) { return await admin(token, 'POST', AuthPaths.bans, request) },
+    async pardon (token, kind, value) { return await admin(token, 'DELETE', `${AuthPaths.bans}?${new URLSearchParams({ kind, value }).toString()}`) },
+    async setWhitelisted (token, name, enabled) { return await admin(token, enabled ? 'PUT' : 'DELETE', `${AuthPaths.whitelist}/${encodeURIComponent(name)}`) },
+    async setOp (token, name, enabled) { return await admin(token, enabled ? 'PUT' : 'DELETE', `${AuthPaths.ops}/${encodeURIComponent(name)}`) },
     async admit (request) {
       let response: Response
       try {

@@ -36,6 +36,10 @@ export function createReplicatedAuthClient (replicas: readonly AuthClient[]): Au
     async register (request) { return await firstReachable(replicas, async (replica) => await replica.register(request)) },
     async login (request) { return await firstReachable(replicas, async (replica) => await replica.login(request)) },
     async changePassword (request) { return await firstReachable(replicas, async (replica) => await replica.changePassword(request)) },
+    async ban (token, request) { return await firstReachable(replicas, async (replica) => await replica.ban(token, request)) },
+    async pardon (token, kind, value) { return await firstReachable(replicas, async (replica) => await replica.pardon(token, kind, value)) },
+    async setWhitelisted (token, name, enabled) { return await firstReachable(replicas, async (replica) => await replica.setWhitelisted(token, name, enabled)) },
+    async setOp (token, name, enabled) { return await firstReachable(replicas, async (replica) => await replica.setOp(token, name, enabled)) },
     async heartbeat (request) {
       await Promise.all(replicas.map(async (replica) => { await replica.heartbeat(request) }))
     },

@@ -1,9 +1,11 @@
 /**
  * Chat Command (signed or not): a command line without its slash, run by the world-node.
  * Account commands (/register, /login, /changepassword) stay in the gateway, and a player in the
- * limbo runs no world command.
+ * limbo runs no world command. Operators' commands (/ban, /pardon, /whitelist, /op, /deop) stay
+ * in the gateway too (admin-commands/).
  */
 import { WorldCommand } from '#shared/world-messages.ts'
+import { isAdminCommand, runAdminCommand } from '../admin-commands/table.ts'
 import type { PacketHandler } from '../connection/client-connection.ts'
 import { isAccountCommand, runAccountCommand } from '../limbo/account-commands.ts'
 import { inLimbo, remind } from '../limbo/limbo.ts'
@@ -22,6 +24,10 @@ export const chatCommand: PacketHandler = (client, packet) => {
   }
   if (inLimbo(client)) {
     remind(client)
+    return
+  }
+  if (isAdminCommand(line)) {
+    runAdminCommand(client, line)
     return
   }
   session.send({ type: WorldCommand.RunCommand, playerId: session.playerId, command: line.slice(0, 256) })
