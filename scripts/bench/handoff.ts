@@ -37,6 +37,8 @@ const cluster = spawn(process.execPath, ['scripts/cluster/main.ts'], {
     CLUSTER_AUTH_PORT: String(base + 2),
     CLUSTER_PORT_OFFSET: String(base + 4 - 25601),
     CLUSTER_METRICS_PORT: String(base + 7),
+    // Three world-nodes put gateway-1's /metrics on base + 7 + 3.
+    CLUSTER_WORLD_NODES: '3',
     GATEWAY_CONNECTIONS_PER_ADDRESS_PER_MINUTE: '0',
     TESSERA_LOG_LEVEL: 'warn'
   },

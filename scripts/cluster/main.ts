@@ -1,8 +1,9 @@
 /**
  * `npm run cluster`: a local Tessera cluster as separate OS processes — 2 gateways (25565,
- * 25566), 3 world-nodes, 2 auth-service replicas — against TESSERA_REDIS_URL (default
- * redis://127.0.0.1:6379). Prints a line containing `ready` once every process is up, and stops
- * them all on Ctrl-C or SIGTERM. WORLD_REGION_SIZE and the other settings pass through.
+ * 25566), CLUSTER_WORLD_NODES world-nodes (default 3), 2 auth-service replicas — against
+ * TESSERA_REDIS_URL (default redis://127.0.0.1:6379). Prints a line containing `ready` once every
+ * process is up, and stops them all on Ctrl-C or SIGTERM. WORLD_REGION_SIZE and the other
+ * settings pass through.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const READY_TIMEOUT_MS = 60_000
+const MAX_WORLD_NODES = 16
 
 interface Child { readonly name: string, readonly process: ChildProcess }
 
@@ -22,7 +24,13 @@ const base: Record<string, string | undefined> = {
   AUTH_ADMIN_TOKEN: process.env.AUTH_ADMIN_TOKEN ?? randomBytes(16).toString('hex')
 }
 const authPorts = [Number(process.env.CLUSTER_AUTH_PORT ?? 8081), Number(process.env.CLUSTER_AUTH_PORT ?? 8081) + 1]
-const linkPorts = [25601, 25602, 25603].map((p) => p + Number(process.env.CLUSTER_PORT_OFFSET ?? 0))
+const worldNodes = Number(process.env.CLUSTER_WORLD_NODES ?? 3)
+if (!Number.isInteger(worldNodes) || worldNodes < 1 || worldNodes > MAX_WORLD_NODES) {
+  process.stderr.write(`[cluster] CLUSTER_WORLD_NODES must be an integer 1..${MAX_WORLD_NODES}, got ${process.env.CLUSTER_WORLD_NODES}\n`)
+  process.exit(2)
+}
+// World-node i links on 25601 + i (+ CLUSTER_PORT_OFFSET).
+const linkPorts = Array.from({ length: worldNodes }, (_, i) => 25601 + i + Number(process.env.CLUSTER_PORT_OFFSET ?? 0))
 const gatewayPorts = [Number(process.env.CLUSTER_GATEWAY_PORT ?? 25565), Number(process.env.CLUSTER_GATEWAY_PORT ?? 25565) + 1]
 const children: Child[] = []
 let stopping = false
@@ -91,7 +99,7 @@ async function stopAll (code: number): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void stopAll(0) })
 
 authPorts.forEach((port, i) => { start(`auth-${i + 1}`, 'auth-service/src/main.ts', { AUTH_PORT: String(port), AUTH_HOST: '127.0.0.1' }) })
-// Metrics: world-node i on CLUSTER_METRICS_PORT + i (default 9465…9467); 0 turns them off.
+// Metrics: world-node i on CLUSTER_METRICS_PORT + i (default 9465…); 0 turns them off.
 const metricsBase = Number(process.env.CLUSTER_METRICS_PORT ?? 9465)
 linkPorts.forEach((port, i) => {
   start(`world-${i + 1}`, 'world-node/src/main.ts', {
@@ -111,12 +119,12 @@ try {
       GATEWAY_PORT: String(port),
       GATEWAY_AUTH_URL: authUrl,
       ...(base.AUTH_ADMIN_TOKEN === undefined ? {} : { GATEWAY_AUTH_ADMIN_TOKEN: base.AUTH_ADMIN_TOKEN }),
-      // Gateway i's /metrics on CLUSTER_METRICS_PORT + 3 + i (after the world-nodes').
-      GATEWAY_METRICS_PORT: String(metricsBase === 0 ? 0 : metricsBase + 3 + i)
+      // Gateway i's /metrics right after the world-nodes': CLUSTER_METRICS_PORT + worldNodes + i.
+      GATEWAY_METRICS_PORT: String(metricsBase === 0 ? 0 : metricsBase + worldNodes + i)
     })
   })
   await Promise.all(gatewayPorts.map(async (port) => { await waitReady(`gateway :${port}`, async () => await accepts(port)) }))
-  process.stdout.write(`[cluster] ready: gateways on 127.0.0.1:${gatewayPorts.join(' and :')}, 3 world-nodes, 2 auth-service replicas (admin token ${base.AUTH_ADMIN_TOKEN})\n`)
+  process.stdout.write(`[cluster] ready: gateways on 127.0.0.1:${gatewayPorts.join(' and :')}, ${worldNodes} world-node${worldNodes === 1 ? '' : 's'}, 2 auth-service replicas (admin token ${base.AUTH_ADMIN_TOKEN})\n`)
 } catch (err) {
   process.stderr.write(`[cluster] ${(err as Error).message}\n`)
   await stopAll(1)
