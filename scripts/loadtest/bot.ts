@@ -74,7 +74,8 @@ export class ReadBatcher {
 /** The parts of a run every bot shares. */
 export interface BotContext {
   host: string
-  port: number
+  /** game ports on host; bot i connects to ports[i % length] (several gateways of a cluster) */
+  ports: readonly number[]
   codec: ProtocolCodec
   pattern: MovementPattern
   radius: number
@@ -90,6 +91,11 @@ export interface BotContext {
   pingRttMs: number[]
   /** null reads every packet as soon as it arrives */
   readBatcher: ReadBatcher | null
+}
+
+/** The game port bot `index` connects to. */
+export function portOf (context: Pick<BotContext, 'ports'>, index: number): number {
+  return context.ports[index % context.ports.length] as number
 }
 
 /** A running bot of either kind, driven by the run's 20 Hz tick. */
@@ -213,7 +219,8 @@ export class LightBot implements BotHandle {
   }
 
   start (): void {
-    const { host, port, codec } = this.context
+    const { host, codec } = this.context
+    const port = portOf(this.context, this.index)
     this.result.startedAt = performance.now()
     // onread: reads land in one shared buffer, skipping a Buffer and a stream 'data' event per
     // read; the server writes one TCP segment per packet, so there are thousands of reads a second.

@@ -7,7 +7,8 @@ import { runLoadTest } from './run.ts'
 const d = DEFAULT_OPTIONS
 const USAGE = `usage: npm run loadtest -- [flags]
   --host H              server host (default ${d.host}); the only host contacted
-  --port P              game port (default ${d.port})
+  --port P[,P2...]      game port (default ${d.port}); a list spreads the bots over several gateways
+                        of one cluster, bot i on the (i mod count)-th port
   --version V           Minecraft version (default ${d.version})
   --bots N              bots in total (default ${d.bots})
   --ramp R              joins started per second (default ${d.ramp})
@@ -16,7 +17,8 @@ const USAGE = `usage: npm run loadtest -- [flags]
   --pattern P           random|line|spread|still (default ${d.pattern})
   --radius B            blocks from spawn bots may walk (default ${d.radius})
   --mineflayer K        how many of the N bots are full mineflayer clients (default ${d.mineflayer})
-  --metrics URL         server Prometheus endpoint to scrape (tessera_world_tps, tessera_world_tick_ms, tessera_keepalive_rtt_ms)
+  --metrics URL[,URL2]  server Prometheus endpoint(s) to scrape (tessera_world_tps, tessera_world_tick_ms,
+                        tessera_keepalive_rtt_ms); with a list each figure is the worst over all of them
   --server-pid PID      server process to measure from /proc (CPU per bot-minute, RSS)
   --json-out FILE       write the full report as JSON
   --name-prefix S       bot names are S0, S1, ... (default ${d.namePrefix})
@@ -57,10 +59,15 @@ export function optionsFromArgs (args: string[]): Partial<LoadTestOptions> & { h
   const { values } = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false })
   const num = (value: string | undefined): number | undefined => (value === undefined ? undefined : value.trim() === '' ? NaN : Number(value))
   const ms = (value: string | undefined): number | undefined => { const n = num(value); return n === undefined ? undefined : Math.round(n * 1000) }
+  const list = (value: string | undefined): string[] => (value === undefined ? [] : value.split(',').map((item) => item.trim()))
+  const ports = list(values.port).map((port) => num(port) ?? NaN)
+  const metrics = list(values.metrics)
   return {
     help: values.help,
     host: values.host,
-    port: num(values.port),
+    port: ports[0],
+    // One port stays the plain single-server run; a list spreads bots over all of them.
+    ports: ports.length > 1 ? ports : undefined,
     version: values.version,
     bots: num(values.bots),
     ramp: num(values.ramp),
@@ -69,7 +76,8 @@ export function optionsFromArgs (args: string[]): Partial<LoadTestOptions> & { h
     pattern: values.pattern as LoadTestOptions['pattern'] | undefined,
     radius: num(values.radius),
     mineflayer: num(values.mineflayer),
-    metricsUrl: values.metrics,
+    metricsUrl: metrics[0],
+    extraMetricsUrls: metrics.length > 1 ? metrics.slice(1) : undefined,
     serverPid: num(values['server-pid']),
     jsonOut: values['json-out'],
     namePrefix: values['name-prefix'],

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks'
 import mineflayer from 'mineflayer'
 import { Vec3 } from 'vec3'
-import { chatText, type BotContext, type BotHandle, type BotResult } from './bot.ts'
+import { chatText, portOf, type BotContext, type BotHandle, type BotResult } from './bot.ts'
 import { createMover, type Mover } from './movement.ts'
 
 const CLOSE_TIMEOUT_MS = 2000
@@ -28,7 +28,8 @@ export class MineflayerBot implements BotHandle {
   }
 
   start (): void {
-    const { host, port, codec, viewDistance, joinTimeoutMs } = this.context
+    const { host, codec, viewDistance, joinTimeoutMs } = this.context
+    const port = portOf(this.context, this.index)
     this.result.startedAt = performance.now()
     const bot = mineflayer.createBot({ host, port, username: this.result.name, version: codec.version, auth: 'offline', hideErrors: true, viewDistance, logErrors: false })
     this.bot = bot

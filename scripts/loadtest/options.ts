@@ -5,6 +5,8 @@ import { MOVEMENT_PATTERNS, type MovementPattern } from './movement.ts'
 export interface LoadTestOptions {
   host: string
   port: number
+  /** game ports the bots spread over (bot i uses ports[i % length]); empty = just `port` */
+  ports: number[]
   version: string
   /** bots in total, mineflayer ones included */
   bots: number
@@ -21,6 +23,8 @@ export interface LoadTestOptions {
   mineflayer: number
   /** Prometheus endpoint of the server, or null */
   metricsUrl: string | null
+  /** further endpoints scraped with it (a cluster's nodes); every figure is the worst of them all */
+  extraMetricsUrls: string[]
   /** pid of the server, to read its CPU and memory from /proc, or null */
   serverPid: number | null
   jsonOut: string | null
@@ -39,6 +43,7 @@ export interface LoadTestOptions {
 export const DEFAULT_OPTIONS: LoadTestOptions = {
   host: '127.0.0.1',
   port: 25565,
+  ports: [],
   version: '1.21.4',
   bots: 10,
   ramp: 5,
@@ -48,6 +53,7 @@ export const DEFAULT_OPTIONS: LoadTestOptions = {
   radius: 32,
   mineflayer: 0,
   metricsUrl: null,
+  extraMetricsUrls: [],
   serverPid: null,
   jsonOut: null,
   namePrefix: 'lt',
@@ -84,6 +90,7 @@ export function resolveOptions (input: Partial<LoadTestOptions>): LoadTestOption
   const problems: string[] = []
   if (typeof options.host !== 'string' || options.host.length === 0) problems.push('--host must be a host name or address')
   if (!isInt(options.port, 1, 65535)) problems.push(`--port must be an integer 1..65535, got ${options.port}`)
+  if (!Array.isArray(options.ports) || options.ports.some((port) => !isInt(port, 1, 65535))) problems.push(`--port list must hold integers 1..65535, got ${String(options.ports)}`)
   if (!/^\d+\.\d+(\.\d+)?$/.test(options.version)) problems.push(`--version must look like 1.21.4, got ${options.version}`)
   if (!isInt(options.bots, 1, LIMITS.maxBots)) problems.push(`--bots must be an integer 1..${LIMITS.maxBots}, got ${options.bots}`)
   if (!isNum(options.ramp, 0.01, LIMITS.maxRamp)) problems.push(`--ramp must be 0.01..${LIMITS.maxRamp} joins per second, got ${options.ramp}`)
@@ -93,6 +100,8 @@ export function resolveOptions (input: Partial<LoadTestOptions>): LoadTestOption
   if (!isNum(options.radius, 0, LIMITS.maxRadius)) problems.push(`--radius must be 0..${LIMITS.maxRadius} blocks, got ${options.radius}`)
   if (!isInt(options.mineflayer, 0, options.bots)) problems.push(`--mineflayer must be an integer 0..--bots (${options.bots}), got ${options.mineflayer}`)
   if (options.metricsUrl !== null && !/^https?:\/\//.test(options.metricsUrl)) problems.push(`--metrics must be an http(s) URL, got ${options.metricsUrl}`)
+  if (!Array.isArray(options.extraMetricsUrls) || options.extraMetricsUrls.some((url) => !/^https?:\/\//.test(url))) problems.push(`--metrics list must hold http(s) URLs, got ${String(options.extraMetricsUrls)}`)
+  if (options.metricsUrl === null && options.extraMetricsUrls.length > 0) problems.push('extra metrics URLs need a first --metrics URL')
   if (options.serverPid !== null && !isInt(options.serverPid, 1, 2 ** 31)) problems.push(`--server-pid must be a process id, got ${options.serverPid}`)
   if (!/^[A-Za-z0-9_]{1,10}$/.test(options.namePrefix)) problems.push(`--name-prefix must be 1..10 of [A-Za-z0-9_] (names are prefix + index, at most 16), got ${options.namePrefix}`)
   if (!isInt(options.joinTimeoutMs, 1000, 600_000)) problems.push(`--join-timeout must be 1..600 seconds, got ${options.joinTimeoutMs / 1000}`)
@@ -103,4 +112,14 @@ export function resolveOptions (input: Partial<LoadTestOptions>): LoadTestOption
   if (!isInt(options.readBatchMs, 0, 1000)) problems.push(`--read-batch must be an integer 0..1000 ms, got ${options.readBatchMs}`)
   if (problems.length > 0) throw new LoadTestOptionsError(problems)
   return options
+}
+
+/** The game ports bots connect to: bot i uses the result's [i % length]. */
+export function gamePorts (options: Pick<LoadTestOptions, 'port' | 'ports'>): number[] {
+  return options.ports.length > 0 ? options.ports : [options.port]
+}
+
+/** Every Prometheus endpoint the run scrapes, in order; empty when none was given. */
+export function metricsUrls (options: Pick<LoadTestOptions, 'metricsUrl' | 'extraMetricsUrls'>): string[] {
+  return options.metricsUrl === null ? [] : [options.metricsUrl, ...options.extraMetricsUrls]
 }

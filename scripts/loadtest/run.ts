@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { measureProcessTree } from '../bench/server-process.ts'
 import { LightBot, ReadBatcher, type BotContext, type BotHandle } from './bot.ts'
 import { MineflayerBot } from './mineflayer-bot.ts'
-import { resolveOptions, type LoadTestOptions } from './options.ts'
+import { gamePorts, metricsUrls, resolveOptions, type LoadTestOptions } from './options.ts'
 import { createProtocolCodec } from './protocol-codec.ts'
 import { buildReport, type LoadTestReport } from './report.ts'
 import { scrapeMetrics, type MetricsSample } from './server-metrics.ts'
@@ -14,10 +14,12 @@ import { scrapeMetrics, type MetricsSample } from './server-metrics.ts'
 export { resolveOptions, type LoadTestOptions } from './options.ts'
 export type { LoadTestReport } from './report.ts'
 
-/** Hooks for callers that watch a run: progress lines and cancellation. */
+/** Hooks for callers that watch a run: progress lines, cancellation and the measured window. */
 export interface RunHooks {
   log?: (line: string) => void
   signal?: AbortSignal
+  /** called synchronously as the measured hold starts and ends, to read other counters over it */
+  onHold?: (phase: 'start' | 'end') => void
 }
 
 const TICK_MS = 50
@@ -34,7 +36,7 @@ async function wait (ms: number, signal: AbortSignal | undefined): Promise<void>
 }
 
 /**
- * Runs a load test against options.host:options.port and resolves with the report (also written
+ * Runs a load test against options.host:options.port (or spread over options.ports) and resolves with the report (also written
  * to options.jsonOut if set). Rejects only for invalid options or an unknown version; server
  * failures are part of the report.
  */
@@ -55,7 +57,7 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
   const allSettled = new Promise<void>((resolve) => { onAllSettled = resolve })
   const context: BotContext = {
     host: options.host,
-    port: options.port,
+    ports: gamePorts(options),
     codec,
     pattern: options.pattern,
     radius: options.radius,
@@ -89,10 +91,11 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
   let scrapeErrors = 0
   let lastScrapeError: string | null = null
   let scraping = false
+  const urls = metricsUrls(options)
   const scrape = (): void => {
-    if (options.metricsUrl === null || scraping) return
+    if (urls.length === 0 || scraping) return
     scraping = true
-    scrapeMetrics(options.metricsUrl, Math.min(1500, options.scrapeIntervalMs), () => performance.now())
+    scrapeMetrics(urls, Math.min(1500, options.scrapeIntervalMs), () => performance.now())
       .then((sample) => { metrics.push(sample) }, (err: Error) => { scrapeErrors++; lastScrapeError = err.message })
       .finally(() => { scraping = false })
   }
@@ -136,10 +139,12 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
     holdStart = performance.now()
     cpuHold0 = process.cpuUsage()
     const server0 = options.serverPid === null ? null : measureProcessTree(options.serverPid)
+    hooks.onHold?.('start')
     // The hold phase is the load itself: a fixed duration, cut short only by the signal.
     await wait(options.duration * 1000, signal)
     holdEnd = performance.now()
     cpuHold1 = process.cpuUsage()
+    hooks.onHold?.('end')
     if (server0 !== null && options.serverPid !== null) {
       const server1 = measureProcessTree(options.serverPid)
       serverHold = { pid: options.serverPid, holdCpuSeconds: server1.cpuSeconds - server0.cpuSeconds, rssBytes: server1.rssBytes }
@@ -168,7 +173,7 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
     end,
     bots: bots.map((bot) => bot.result),
     pingRttMs: context.pingRttMs,
-    metricsUrl: options.metricsUrl,
+    metricsUrl: urls.length === 0 ? null : urls.join(','),
     metrics,
     scrapeErrors,
     lastScrapeError,

@@ -68,9 +68,19 @@ export function toMetricsSample (samples: PromSample[], at: number): MetricsSamp
   }
 }
 
-/** Fetches and reduces one scrape; throws on HTTP or network errors, bounded by timeoutMs. */
-export async function scrapeMetrics (url: string, timeoutMs: number, at: () => number): Promise<MetricsSample> {
+async function fetchSamples (url: string, timeoutMs: number): Promise<PromSample[]> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
   if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`)
-  return toMetricsSample(parsePrometheusText(await response.text()), at())
+  return parsePrometheusText(await response.text())
+}
+
+/**
+ * Fetches every endpoint at once and reduces them together, so each figure is the worst over all
+ * of them (a cluster's world-nodes and gateways). Throws if any endpoint fails: a sample missing
+ * a node would hide exactly the node in trouble. Bounded by timeoutMs.
+ */
+export async function scrapeMetrics (urls: string | readonly string[], timeoutMs: number, at: () => number): Promise<MetricsSample> {
+  const list = typeof urls === 'string' ? [urls] : urls
+  const samples = await Promise.all(list.map(async (url) => await fetchSamples(url, timeoutMs)))
+  return toMetricsSample(samples.flat(), at())
 }
