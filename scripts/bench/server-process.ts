@@ -89,6 +89,32 @@ export function measureProcessTree (rootPid: number): ProcessUsage {
   return { cpuSeconds: ticks / clockTicksPerSecond(), rssBytes, processes }
 }
 
+/** One live process of a tree, for per-role breakdowns of a cluster's CPU. */
+export interface ProcessEntry {
+  pid: number
+  /** argv joined with spaces, from /proc/<pid>/cmdline */
+  command: string
+  /** its own user + system CPU-seconds (plus those of its reaped children) */
+  cpuSeconds: number
+}
+
+/** Every live process of the tree with its command line and CPU-seconds. */
+export function listProcessTree (rootPid: number): ProcessEntry[] {
+  const entries: ProcessEntry[] = []
+  for (const pid of processTree(rootPid)) {
+    const stat = readStat(pid)
+    if (stat === undefined) continue
+    let command = ''
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()
+    } catch {
+      // exited between the two reads
+    }
+    entries.push({ pid, command, cpuSeconds: stat.ticks / clockTicksPerSecond() })
+  }
+  return entries
+}
+
 /** How to start one server under test. */
 export interface ServerSpec {
   /** short name used in reports: "tessera", "flying-squid" */
