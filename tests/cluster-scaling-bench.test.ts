@@ -48,6 +48,7 @@ describe('bench:cluster against a real cluster', () => {
       assert.ok(step.redisCpuSecondsPerBotMinute !== null && step.redisRssMb !== null && step.redisRssMb > 0)
       assert.ok((step.rssMb ?? 0) > step.idleRssMb * 0.5 && step.idleRssMb > 0)
       assert.ok(step.tpsMin !== null && step.tpsMin > 0, 'every world-node\'s tick rate should be scraped')
+      assert.ok(step.otherCores !== null && step.otherCores >= 0 && step.otherCores <= 64, `other processes' CPU: ${step.otherCores}`)
       assert.equal(step.handoffError, null)
       assert.ok(step.handoffs !== null && step.handoffs.completed >= 0 && step.handoffs.aborted === 0, JSON.stringify(step.handoffs))
       const report = result.reports['2']

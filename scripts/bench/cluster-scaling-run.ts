@@ -11,7 +11,7 @@ import { runLoadTest } from '../loadtest/run.ts'
 import { startCluster, type RunningCluster } from './cluster-launch.ts'
 import { stepFromReport, type StepResult } from './comparison.ts'
 import { handoffWindow, readHandoffs, type HandoffSnapshot, type HandoffWindow } from './gateway-handoffs.ts'
-import { listProcessTree, measureProcessTree } from './server-process.ts'
+import { listProcessTree, machineBusySeconds, measureProcessTree } from './server-process.ts'
 
 /** What one scaling run does. */
 export interface ClusterScalingOptions {
@@ -50,6 +50,8 @@ export interface ClusterStep extends StepResult {
   /** counter deltas over the hold of both gateways; latency of their recent handoffs */
   handoffs: HandoffWindow | null
   handoffError: string | null
+  /** cores' worth of CPU that processes other than the cluster, Redis and the bots took during the hold */
+  otherCores: number | null
 }
 
 /** Which role a process of the cluster's tree plays, from its command line. */
@@ -78,6 +80,8 @@ interface HoldReadings {
   redis0?: number
   redis1?: number
   redisRssBytes?: number
+  machine0?: number
+  machine1?: number
   handoffs0?: Promise<{ at: number, snapshots: HandoffSnapshot[] }>
   handoffs1?: Promise<{ at: number, snapshots: HandoffSnapshot[] }>
 }
@@ -99,6 +103,11 @@ function stepOf (worldNodes: number, bots: number, idleRssMb: number, report: Lo
     cpuByRole = { worldNodes: round(seconds.worldNodes / botMinutes), gateways: round(seconds.gateways / botMinutes), auth: round(seconds.auth / botMinutes), launcher: round(seconds.launcher / botMinutes) }
   }
   const redisCpu = readings.redis0 !== undefined && readings.redis1 !== undefined ? readings.redis1 - readings.redis0 : null
+  let otherCores: number | null = null
+  if (readings.machine0 !== undefined && readings.machine1 !== undefined && redisCpu !== null && report.server.holdCpuSeconds !== null && report.phasesS.hold > 0) {
+    const ours = report.server.holdCpuSeconds + redisCpu + report.generator.holdCpuSeconds
+    otherCores = round(Math.max(0, readings.machine1 - readings.machine0 - ours) / report.phasesS.hold, 2)
+  }
   return {
     ...stepFromReport(bots, idleRssMb, report),
     worldNodes,
@@ -106,7 +115,8 @@ function stepOf (worldNodes: number, bots: number, idleRssMb: number, report: Lo
     redisCpuSecondsPerBotMinute: redisCpu === null ? null : perBotMinute(redisCpu),
     redisRssMb: readings.redisRssBytes === undefined ? null : round(readings.redisRssBytes / (1024 * 1024), 1),
     handoffs,
-    handoffError
+    handoffError,
+    otherCores
   }
 }
 
@@ -114,7 +124,7 @@ function failedStep (worldNodes: number, bots: number, error: string): ClusterSt
   return {
     n: bots, joined: 0, failed: bots, dropped: 0, failReasons: {}, dropReasons: {}, cpuSecondsPerBotMinute: null, idleRssMb: 0, rssMb: null, rssMbPerBot: null, addedRssMbPerBot: null,
     joinP99Ms: null, keepAliveP99Ms: null, keepAliveMethod: 'none', tpsMin: null, tpsMean: null, tickMsP99: null, generatorCpuSecondsPerBotMinute: null, error, healthy: false,
-    worldNodes, cpuByRole: null, redisCpuSecondsPerBotMinute: null, redisRssMb: null, handoffs: null, handoffError: null
+    worldNodes, cpuByRole: null, redisCpuSecondsPerBotMinute: null, redisRssMb: null, handoffs: null, handoffError: null, otherCores: null
   }
 }
 
@@ -151,11 +161,13 @@ async function runStep (worldNodes: number, options: ClusterScalingOptions, log:
       onHold: (phase) => {
         const redis = measureProcessTree(running.redisPid)
         if (phase === 'start') {
+          readings.machine0 = machineBusySeconds()
           readings.roles0 = cpuByPid(running.pid)
           readings.redis0 = redis.cpuSeconds
           readings.handoffs0 = readAllHandoffs(running)
           readings.handoffs0.catch(() => {})
         } else {
+          readings.machine1 = machineBusySeconds()
           readings.roles1 = cpuByPid(running.pid)
           readings.redis1 = redis.cpuSeconds
           readings.redisRssBytes = redis.rssBytes
@@ -246,7 +258,7 @@ export function formatClusterStep (s: ClusterStep): string {
     `${fmt(h?.p50Ms, 0)}/${fmt(h?.p99Ms, 0)}`.padStart(13), (h === null ? 'n/a' : String(h.aborted)).padStart(5), fmt(s.generatorCpuSecondsPerBotMinute, 3).padStart(7),
     s.error !== null ? `ERROR ${s.error.split('\n')[0]}` : s.healthy ? 'ok' : 'BROKEN'
   ]
-  const roles = s.cpuByRole === null ? '' : `\n      CPU-s/bm by role: world-nodes ${fmt(s.cpuByRole.worldNodes, 3)}, gateways ${fmt(s.cpuByRole.gateways, 3)}, auth ${fmt(s.cpuByRole.auth, 3)}, launcher ${fmt(s.cpuByRole.launcher, 3)}`
+  const roles = s.cpuByRole === null ? '' : `\n      CPU-s/bm by role: world-nodes ${fmt(s.cpuByRole.worldNodes, 3)}, gateways ${fmt(s.cpuByRole.gateways, 3)}, auth ${fmt(s.cpuByRole.auth, 3)}, launcher ${fmt(s.cpuByRole.launcher, 3)}; other processes on the machine used ${fmt(s.otherCores)} cores`
   const handoffError = s.handoffError === null ? '' : `\n      handoff metrics not read: ${s.handoffError}`
   return cols.join(' ') + roles + handoffError
 }

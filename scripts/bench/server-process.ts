@@ -89,6 +89,16 @@ export function measureProcessTree (rootPid: number): ProcessUsage {
   return { cpuSeconds: ticks / clockTicksPerSecond(), rssBytes, processes }
 }
 
+/**
+ * CPU-seconds the whole machine has spent busy since boot (every core; /proc/stat user, nice,
+ * system, irq, softirq and steal), to tell how much of a window other processes took.
+ */
+export function machineBusySeconds (): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number)
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields
+  return (user + nice + system + irq + softirq + steal) / clockTicksPerSecond()
+}
+
 /** One live process of a tree, for per-role breakdowns of a cluster's CPU. */
 export interface ProcessEntry {
   pid: number
