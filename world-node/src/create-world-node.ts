@@ -196,7 +196,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     try {
       chunks.work(commandsDone + CHUNK_BUDGET_MS)
       chunksDone = performance.now()
-      broadcastMoves(world)
+      broadcastMoves(world, clock.worldAge)
       offerStrayPlayers(world)
       flushLatencies(world)
       tickTime(world)

@@ -44,14 +44,23 @@ export function showEntitiesInChunk (world: World, connection: GatewayConnection
 }
 
 /**
- * End of tick: one EntityMoved per player that moved, to subscribers of the chunk it is in or
- * came from. Links that watch only the new chunk never saw the entity, so they get an
- * EntitySpawned first (it "walked in").
+ * Ticks between two broadcasts of a player's movement. Vanilla tracks player entities with an
+ * update interval of 2 ticks (EntityType.PLAYER `updateInterval(2)`): clients interpolate in
+ * between, so viewers see the same smooth walk with half the packets of a per-tick broadcast.
  */
-export function broadcastMoves (world: World): void {
+export const MOVE_BROADCAST_INTERVAL_TICKS = 2
+
+/**
+ * End of tick: on every MOVE_BROADCAST_INTERVAL_TICKS-th tick, one EntityMoved per player that
+ * moved since the last broadcast, to subscribers of the chunk it is in or came from. Links that
+ * watch only the new chunk never saw the entity, so they get an EntitySpawned first (it
+ * "walked in").
+ */
+export function broadcastMoves (world: World, tick: number): void {
+  const broadcast = tick % MOVE_BROADCAST_INTERVAL_TICKS === 0
   for (const player of world.players.all()) {
     player.correctedThisTick = false
-    if (!player.moved) continue
+    if (!broadcast || !player.moved) continue
     player.moved = false
     const fromChunk = player.shown.chunk
     const chunk = chunkOfPlayer(player)

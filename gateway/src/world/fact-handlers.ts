@@ -7,10 +7,10 @@ import type { ChunkKey } from '#shared/ids.ts'
 import { WorldFact, type NodeToGateway } from '#shared/world-messages.ts'
 import type { GatewayContext } from '../gateway-context.ts'
 import { textComponent } from '../packets/text.ts'
-import { angleByte } from '../packets/angles.ts'
-import { entityPositionPacket, gameModeId, playerInfoAddPacket, updateTimePacket } from '../packets/play-packets.ts'
+import { gameModeId, playerInfoAddPacket, updateTimePacket } from '../packets/play-packets.ts'
 import type { PlayerSession } from '../session/player-session.ts'
 import { onPlayerAttached } from '../session/enter-play.ts'
+import { motionFrames, syncFrame } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
 import { showEntity, showListedPlayer } from '../session/entity-view.ts'
 
@@ -56,8 +56,19 @@ const handlers: FactTable = {
     ctx.players.session(fact.playerId)?.client.write('acknowledge_player_digging', { sequenceId: fact.sequence })
   },
   [WorldFact.EntitySpawned]: (ctx, fact) => {
-    const entity: KnownEntity = { entityId: fact.entityId, playerId: fact.playerId, name: fact.name, x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, chunk: fact.chunk }
-    ctx.world.entities.set(fact.entityId, entity)
+    const known = ctx.world.entities.get(fact.entityId)
+    let entity: KnownEntity
+    if (known !== undefined && known.playerId === fact.playerId) {
+      // Announced again (walked in from another node's chunks, taken over after a handoff):
+      // viewers already showing it hold the old base, so they are synced to the new position.
+      entity = known
+      entity.chunk = fact.chunk
+      const sync = syncFrame(ctx.frames, entity, { x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: entity.onGround })
+      for (const viewer of allSessions(ctx)) if (viewer.visibleEntities.has(fact.entityId)) viewer.client.protocol.writeFrame(sync)
+    } else {
+      entity = { entityId: fact.entityId, playerId: fact.playerId, name: fact.name, x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: true, movesSinceSync: 0, chunk: fact.chunk }
+      ctx.world.entities.set(fact.entityId, entity)
+    }
     for (const viewer of ctx.world.chunkIndex.viewers(fact.chunk)) {
       if (viewer.entityId === fact.entityId || viewer.visibleEntities.has(fact.entityId)) continue
       showEntity(ctx, viewer, entity)
@@ -66,14 +77,9 @@ const handlers: FactTable = {
   [WorldFact.EntityMoved]: (ctx, fact) => {
     const entity = ctx.world.entities.get(fact.entityId)
     if (entity === undefined) return
-    entity.x = fact.x
-    entity.y = fact.y
-    entity.z = fact.z
-    entity.yaw = fact.yaw
-    entity.pitch = fact.pitch
+    // The base moves whether or not anyone views the entity; viewers spawned below get the new one.
+    const motion = motionFrames(ctx.frames, entity, fact)
     entity.chunk = fact.chunk
-    let move: Buffer | undefined
-    let head: Buffer | undefined
     const hidden: PlayerSession[] = []
     for (const viewer of viewersOf(ctx, fact.chunk, fact.fromChunk)) {
       if (viewer.entityId === fact.entityId) continue
@@ -83,10 +89,7 @@ const handlers: FactTable = {
           hidden.push(viewer)
           continue
         }
-        move ??= ctx.frames.play('sync_entity_position', entityPositionPacket(fact.entityId, fact.x, fact.y, fact.z, fact.yaw, fact.pitch, fact.onGround))
-        head ??= ctx.frames.play('entity_head_rotation', { entityId: fact.entityId, headYaw: angleByte(fact.yaw) })
-        viewer.client.protocol.writeFrame(move)
-        viewer.client.protocol.writeFrame(head)
+        for (const frame of motion) viewer.client.protocol.writeFrame(frame)
       } else if (inView) {
         showEntity(ctx, viewer, entity)
       }

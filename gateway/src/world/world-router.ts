@@ -13,7 +13,10 @@ import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type P
 import type { WorldShape } from '../packets/play-packets.ts'
 import { ChunkIndex } from './chunk-index.ts'
 
-/** What the gateway remembers of an entity it has been told about. */
+/**
+ * What the gateway remembers of an entity it has been told about. x/y/z/yaw/pitch are what every
+ * viewer on this gateway currently shows (the base of relative moves), not the latest report.
+ */
 export interface KnownEntity {
   readonly entityId: number
   readonly playerId: PlayerId
@@ -23,6 +26,9 @@ export interface KnownEntity {
   z: number
   yaw: number
   pitch: number
+  onGround: boolean
+  /** updates since the last absolute position (entity-motion.ts) */
+  movesSinceSync: number
   chunk: ChunkKey
 }
 

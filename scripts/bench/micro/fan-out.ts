@@ -1,8 +1,8 @@
 /**
  * Microbenchmark: entity-move fan-out per tick with 100 players in view of each other. Each
- * tick every player moves once; the gateway's EntityMoved handler encodes the move once and
- * writes it to the 99 other sessions, whose ProtocolConnections batch the frames into one
- * socket write per turn (the sockets here discard the bytes). Prints ticks per second.
+ * tick every player moves and turns once; the gateway's EntityMoved handler encodes the
+ * relative move and head rotation once and writes them to the 99 other sessions, whose
+ * ProtocolConnections batch the frames into one socket write per turn (the sockets here discard the bytes). Prints ticks per second.
  */
 import { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
@@ -49,7 +49,7 @@ for (let i = 0; i < PLAYERS; i++) {
   const session = { entityId, loaded: new Set([centre]), visibleEntities: new Set<number>(), client: { protocol } } as unknown as PlayerSession
   for (let other = 1; other <= PLAYERS; other++) if (other !== entityId) session.visibleEntities.add(other)
   chunkIndex.add(centre, session)
-  entities.set(entityId, { entityId, playerId: `player-${i}` as PlayerId, name: `p${i}`, x: 8, y: 64, z: 8, yaw: 0, pitch: 0, chunk: centre })
+  entities.set(entityId, { entityId, playerId: `player-${i}` as PlayerId, name: `p${i}`, x: 8, y: 64, z: 8, yaw: 0, pitch: 0, onGround: true, movesSinceSync: 0, chunk: centre })
 }
 
 let tick = 0
@@ -67,5 +67,5 @@ function oneTick (): void {
 const result = await measure('entity-move fan-out, 100 players in view', 'ticks', oneTick, { flushEachOp: true })
 const writes = sockets.reduce((sum, s) => sum + s.writes, 0)
 const bytes = sockets.reduce((sum, s) => sum + s.bytes, 0)
-report(result, `${Math.round(result.opsPerSecond * PLAYERS * (PLAYERS - 1) * 2)} frames/s (${PLAYERS} moves × ${PLAYERS - 1} viewers × move+head per tick); ` +
+report(result, `${Math.round(result.opsPerSecond * PLAYERS * (PLAYERS - 1))} moves delivered/s (${PLAYERS} moves × ${PLAYERS - 1} viewers per tick, each turning); ` +
   `${(writes / tick).toFixed(0)} socket writes and ${Math.round(bytes / tick / 1024)} KiB per tick`)
