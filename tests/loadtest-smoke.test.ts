@@ -130,6 +130,9 @@ describe('bench:compare', () => {
     assert.equal(hasBroken([step(10, dip), step(20)]), false)
     assert.equal(hasBroken([step(10), step(20, dip), step(50, { dropped: 3, healthy: false })]), true)
     assert.equal(hasBroken([step(10, { error: 'did not start', healthy: false })]), true)
+    assert.equal(hasBroken([step(10, dip), step(20, dip)], 50), false, 'measured through 50 bots for the comparison')
+    assert.equal(hasBroken([step(10, dip), step(20, dip), step(50, dip)], 50), true)
+    assert.equal(hasBroken([step(10, { error: 'did not start', healthy: false })], 50), true)
   })
 
   test('the chart renders well-formed SVG with a point per step and escaped labels', () => {

@@ -16,6 +16,7 @@ const USAGE = `usage: npm run bench:compare -- [flags]
   --version V          Minecraft version (default 1.21.4)
   --servers LIST       comma-separated, from ${SERVER_NAMES.join(',')} (default both)
   --join-timeout S     seconds each bot may take to join (default 60)
+  --compare-through N  both servers run every step up to N bots even when unhealthy (default 50)
   --read-batch MS      load generator reads sockets together every MS ms (default 5; 0 = per packet);
                        cuts its CPU several-fold, adds up to MS ms to measured round trips
   --out-dir DIR        results folder (default bench-results/)
@@ -36,6 +37,7 @@ function parse (args: string[]): ComparisonOptions | 'help' {
       version: { type: 'string', default: '1.21.4' },
       servers: { type: 'string', default: SERVER_NAMES.join(',') },
       'join-timeout': { type: 'string', default: '60' },
+      'compare-through': { type: 'string', default: '50' },
       'read-batch': { type: 'string', default: '5' },
       'out-dir': { type: 'string', default: join(REPO_ROOT, 'bench-results') },
       help: { type: 'boolean' }
@@ -66,7 +68,8 @@ function parse (args: string[]): ComparisonOptions | 'help' {
     version: values.version,
     outDir: values['out-dir'],
     joinTimeoutMs: int('join-timeout', values['join-timeout'], 1, 600) * 1000,
-    readBatchMs: int('read-batch', values['read-batch'], 0, 1000)
+    readBatchMs: int('read-batch', values['read-batch'], 0, 1000),
+    compareThrough: int('compare-through', values['compare-through'], 0, 5000)
   }
   if (problems.length > 0) throw new Error(`invalid flags:\n  ${problems.join('\n  ')}`)
   return options

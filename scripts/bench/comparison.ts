@@ -27,6 +27,11 @@ export interface ComparisonOptions {
   joinTimeoutMs: number
   /** load-generator read coalescing, see LoadTestOptions.readBatchMs */
   readBatchMs: number
+  /**
+   * Every server runs every step up to this N even when unhealthy (the targets compare the
+   * servers at 20 and 50 bots); past it, a broken server is not loaded further.
+   */
+  compareThrough: number
 }
 
 /** The numbers a step contributes to the comparison. */
@@ -179,12 +184,14 @@ export const UNHEALTHY_STEPS_TO_BREAK = 2
 /**
  * A server has broken when it failed to run, or its last UNHEALTHY_STEPS_TO_BREAK steps were all
  * unhealthy: one tick-rate dip below 19 at a small N (flying-squid's chunk generation does that)
- * does not end its ladder before the N where the two servers are compared.
+ * does not end its ladder. Below `compareThrough` bots only an error ends it, so both servers are
+ * measured at every N the comparison is made at.
  */
-export function hasBroken (steps: readonly StepResult[]): boolean {
+export function hasBroken (steps: readonly StepResult[], compareThrough = 0): boolean {
   const last = steps.at(-1)
   if (last === undefined) return false
   if (last.error !== null) return true
+  if (last.n < compareThrough) return false
   const tail = steps.slice(-UNHEALTHY_STEPS_TO_BREAK)
   return tail.length === UNHEALTHY_STEPS_TO_BREAK && tail.every((step) => !step.healthy)
 }
@@ -237,7 +244,7 @@ export async function runComparison (options: ComparisonOptions, log: (line: str
         step = failedStep(n, (err as Error).message)
       }
       steps[name].push(step)
-      if (hasBroken(steps[name])) broken.add(name)
+      if (hasBroken(steps[name], options.compareThrough)) broken.add(name)
       log(formatStep(name, step))
     }
   }
