@@ -3,7 +3,7 @@
  * the entities it shows, pending teleports, the inventory mirror and keep-alive timing. The
  * gateway holds no authoritative world state: every change goes to the world-node as an intent.
  */
-import { chunkKey, chunkOf, chunksAround, parseChunkKey } from '#shared/coords.ts'
+import { chunkKey, chunkOf, parseChunkKey, type ChunkPos } from '#shared/coords.ts'
 import { TesseraError } from '#shared/errors.ts'
 import type { ChunkKey, PlayerId } from '#shared/ids.ts'
 import { WorldCommand, type ChunkColumnData, type GameMode, type GatewayToNode, type ItemStack, type PlayerSnapshot } from '#shared/world-messages.ts'
@@ -11,6 +11,7 @@ import type { ClientConnection } from '../connection/client-connection.ts'
 import { gatewayMetrics } from '../metrics.ts'
 import { mapChunkPacket, playerPositionPacket } from '../packets/play-packets.ts'
 import { showEntity } from './entity-view.ts'
+import { viewChange } from './view-square.ts'
 
 /** Keep-alive interval and the silence after which the client is dropped (vanilla: 15 s / 30 s). */
 const KEEPALIVE_INTERVAL_MS = 10_000
@@ -35,6 +36,8 @@ export class PlayerSession {
   centre = { x: 0, z: 0 }
   /** Chunks subscribed at the world (requested or loaded). */
   readonly subscribed = new Set<ChunkKey>()
+  /** Centre of the square `subscribed` holds; undefined while it is empty. */
+  #viewCentre: ChunkPos | undefined
   /** Chunks the client has received and not unloaded. */
   readonly loaded = new Set<ChunkKey>()
   /** Entity ids the client currently shows. */
@@ -101,36 +104,30 @@ export class PlayerSession {
     if (id === this.#awaitingTeleport) this.#awaitingTeleport = undefined
   }
 
-  /** Recomputes the chunks in view around the player; subscribes and unloads the difference. */
+  /**
+   * Moves the view to the chunk the player stands in: subscribes the chunks that entered it and
+   * unloads the ones that left. `subscribed` is always the square around #viewCentre.
+   */
   updateView (): void {
     const centre = chunkOf(this.x, this.z)
-    const radius = this.client.ctx.world.shape.viewDistance
-    const wanted = new Set<ChunkKey>()
-    const toSubscribe: Array<{ x: number, z: number }> = []
-    for (const pos of chunksAround(centre, radius)) {
-      const key = chunkKey(pos.x, pos.z)
-      wanted.add(key)
-      if (!this.subscribed.has(key)) toSubscribe.push(pos)
-    }
-    const toUnsubscribe: Array<{ x: number, z: number }> = []
-    for (const key of this.subscribed) {
-      if (wanted.has(key)) continue
-      toUnsubscribe.push(parseChunkKey(key))
-    }
+    const from = this.#viewCentre
+    if (from !== undefined && from.x === centre.x && from.z === centre.z) return
+    const { enter, leave } = viewChange(from, centre, this.client.ctx.world.shape.viewDistance)
+    this.#viewCentre = centre
     if (centre.x !== this.centre.x || centre.z !== this.centre.z) {
       this.centre = centre
       this.client.write('update_view_position', { chunkX: centre.x, chunkZ: centre.z })
     }
-    for (const pos of toUnsubscribe) {
+    for (const pos of leave) {
       const key = chunkKey(pos.x, pos.z)
       this.subscribed.delete(key)
       this.client.ctx.world.chunkIndex.remove(key, this)
       if (this.loaded.delete(key)) this.client.write('unload_chunk', { chunkX: pos.x, chunkZ: pos.z })
       this.#hideEntitiesIn(key)
     }
-    for (const pos of toSubscribe) this.subscribed.add(chunkKey(pos.x, pos.z))
-    if (toUnsubscribe.length > 0) this.send({ type: WorldCommand.UnsubscribeChunks, playerId: this.playerId, chunks: toUnsubscribe })
-    if (toSubscribe.length > 0) this.send({ type: WorldCommand.SubscribeChunks, playerId: this.playerId, chunks: toSubscribe })
+    for (const pos of enter) this.subscribed.add(chunkKey(pos.x, pos.z))
+    if (leave.length > 0) this.send({ type: WorldCommand.UnsubscribeChunks, playerId: this.playerId, chunks: leave })
+    if (enter.length > 0) this.send({ type: WorldCommand.SubscribeChunks, playerId: this.playerId, chunks: enter })
   }
 
   /** A chunk arrived for this player: send it (from the shared encode-once cache) in the next batch. */
@@ -237,6 +234,7 @@ export class PlayerSession {
     if (this.subscribed.size > 0) this.send({ type: WorldCommand.UnsubscribeChunks, playerId: this.playerId, chunks: [...this.subscribed].map(parseChunkKey) })
     for (const key of this.subscribed) this.client.ctx.world.chunkIndex.remove(key, this)
     this.subscribed.clear()
+    this.#viewCentre = undefined
     this.loaded.clear()
   }
 }

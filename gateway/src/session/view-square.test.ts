@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { ChunkPos } from '#shared/coords.ts'
+import { viewChange } from './view-square.ts'
+
+const square = (c: ChunkPos, r: number): Set<string> => {
+  const out = new Set<string>()
+  for (let x = c.x - r; x <= c.x + r; x++) for (let z = c.z - r; z <= c.z + r; z++) out.add(`${x},${z}`)
+  return out
+}
+const keys = (list: ChunkPos[]): Set<string> => new Set(list.map((p) => `${p.x},${p.z}`))
+
+void describe('view square', () => {
+  void it('first view: the whole square, nearest first', () => {
+    const { enter, leave } = viewChange(undefined, { x: 3, z: -2 }, 2)
+    assert.equal(enter.length, 25)
+    assert.deepEqual(enter[0], { x: 3, z: -2 })
+    assert.deepEqual(keys(enter), square({ x: 3, z: -2 }, 2))
+    assert.equal(leave.length, 0)
+  })
+
+  void it('every move turns the old square into the new one exactly', () => {
+    const r = 10
+    for (const [from, to] of [[{ x: 0, z: 0 }, { x: 1, z: 0 }], [{ x: 0, z: 0 }, { x: -1, z: 1 }], [{ x: 5, z: 5 }, { x: 40, z: -3 }], [{ x: 0, z: 0 }, { x: 0, z: 0 }]] as const) {
+      const { enter, leave } = viewChange(from, to, r)
+      const view = square(from, r)
+      for (const key of keys(leave)) assert.ok(view.delete(key), `left ${key} it did not view`)
+      for (const key of keys(enter)) {
+        assert.ok(!view.has(key), `entered ${key} twice`)
+        view.add(key)
+      }
+      assert.deepEqual(view, square(to, r))
+    }
+    assert.equal(viewChange({ x: 0, z: 0 }, { x: 1, z: 0 }, r).enter.length, 2 * r + 1, 'one step: one row')
+  })
+})
