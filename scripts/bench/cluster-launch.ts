@@ -2,7 +2,7 @@
 // ports, for benchmarks: started fresh, measured from outside through /proc, and always stopped
 // within a bounded time, even when the caller fails or is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -90,7 +90,7 @@ async function metricsUp (url: string): Promise<boolean> {
  * Starts Redis and the cluster, and resolves once the launcher says `ready` and every /metrics
  * endpoint answers; on failure everything started is stopped and the error carries its output.
  */
-export async function startCluster (settings: ClusterSettings, readyTimeoutMs = READY_TIMEOUT_MS): Promise<RunningCluster> {
+export async function startCluster (settings: ClusterSettings, logPath: string | null = null, readyTimeoutMs = READY_TIMEOUT_MS): Promise<RunningCluster> {
   const redis = await startRedis()
   const base = await freePortRange(clusterPortCount(settings.worldNodes))
   const ports = clusterPorts(base, settings.worldNodes)
@@ -123,7 +123,10 @@ export async function startCluster (settings: ClusterSettings, readyTimeoutMs = 
   })
   const tail: string[] = []
   let log = ''
+  // Every line the cluster prints (warnings and errors at this log level), for post-mortems.
+  const logFile = logPath === null ? null : createWriteStream(logPath)
   const keep = (chunk: Buffer): void => {
+    logFile?.write(chunk)
     const text = chunk.toString('utf8')
     if (!log.includes('[cluster] ready')) log += text
     tail.push(...text.split('\n').filter((line) => line.length > 0))
@@ -148,6 +151,7 @@ export async function startCluster (settings: ClusterSettings, readyTimeoutMs = 
       killGroup(child, 'SIGKILL')
       await redis.stop()
       rmSync(dataDir, { recursive: true, force: true })
+      logFile?.end()
       live.delete(entry)
     })()
     await stopped

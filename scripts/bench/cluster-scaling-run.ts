@@ -129,11 +129,11 @@ function failedStep (worldNodes: number, bots: number, error: string): ClusterSt
 }
 
 /** One node count: fresh Redis and cluster, the load through both gateways, then a stop. */
-async function runStep (worldNodes: number, options: ClusterScalingOptions, log: (line: string) => void, signal: AbortSignal | undefined): Promise<{ step: ClusterStep, report: LoadTestReport | null }> {
-  log(`-- ${worldNodes} world-node${worldNodes === 1 ? '' : 's'}, ${options.bots} bots: starting Redis and the cluster`)
+async function runStep (worldNodes: number, options: ClusterScalingOptions, logPath: string, log: (line: string) => void, signal: AbortSignal | undefined): Promise<{ step: ClusterStep, report: LoadTestReport | null }> {
+  log(`-- ${worldNodes} world-node${worldNodes === 1 ? '' : 's'}, ${options.bots} bots: starting Redis and the cluster (its log: ${logPath})`)
   let cluster: RunningCluster | undefined
   try {
-    cluster = await startCluster({ worldNodes, regionSize: options.regionSize, viewDistance: options.viewDistance, version: options.version })
+    cluster = await startCluster({ worldNodes, regionSize: options.regionSize, viewDistance: options.viewDistance, version: options.version }, logPath)
     const running = cluster
     const idleRssMb = round(measureProcessTree(running.pid).rssBytes / (1024 * 1024), 1)
     const readings: HoldReadings = {}
@@ -213,7 +213,8 @@ export interface ClusterScalingResult {
 
 /**
  * Runs every node count in turn, each on a fresh Redis and cluster, stopping early (with what it
- * has) when the signal aborts. Writes <outDir>/cluster-scaling-<time>.json.
+ * has) when the signal aborts. Writes <outDir>/cluster-scaling-<time>.json, and each cluster's
+ * output to cluster-scaling-<time>-<N>-nodes.log.
  */
 export async function runClusterScaling (options: ClusterScalingOptions, log: (line: string) => void, signal?: AbortSignal): Promise<{ result: ClusterScalingResult, jsonPath: string }> {
   const startedAt = new Date()
@@ -226,17 +227,19 @@ export async function runClusterScaling (options: ClusterScalingOptions, log: (l
   }
   const steps: ClusterStep[] = []
   const reports: Record<string, LoadTestReport> = {}
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-')
+  mkdirSync(options.outDir, { recursive: true })
   log(CLUSTER_STEP_HEADER)
   for (const worldNodes of options.nodes) {
     if (signal?.aborted === true) break
-    const { step, report } = await runStep(worldNodes, options, log, signal)
+    const logPath = join(options.outDir, `cluster-scaling-${stamp}-${worldNodes}-nodes.log`)
+    const { step, report } = await runStep(worldNodes, options, logPath, log, signal)
     steps.push(step)
     if (report !== null) reports[String(worldNodes)] = report
     log(formatClusterStep(step))
   }
   const result: ClusterScalingResult = { startedAt: startedAt.toISOString(), options, machine, steps, reports }
-  mkdirSync(options.outDir, { recursive: true })
-  const jsonPath = join(options.outDir, `cluster-scaling-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`)
+  const jsonPath = join(options.outDir, `cluster-scaling-${stamp}.json`)
   writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`)
   return { result, jsonPath }
 }
