@@ -142,7 +142,9 @@ export class PlayerSession {
     this.#pendingEntityChunks.push(key)
     if (this.#flushScheduled) return
     this.#flushScheduled = true
-    setImmediate(() => { this.#flushChunks() })
+    // After the current batch of world messages (one microtask), so every chunk in it joins one
+    // chunk batch, and before the end-of-turn socket flush, so the batch shares its write.
+    queueMicrotask(() => { this.#flushChunks() })
   }
 
   #flushChunks (): void {
