@@ -68,7 +68,10 @@ export class ChunkService {
   /** Queues a chunk for a subscriber; loading its stored changes starts now. */
   request (connection: GatewayConnection, playerId: PlayerId, x: number, z: number): void {
     const key = chunkKey(x, z)
-    this.#ensure(key, x, z)
+    const entry = this.#ensure(key, x, z)
+    // Map order is recency of request: unloadUnwatched drops the least recently wanted first.
+    this.#entries.delete(key)
+    this.#entries.set(key, entry)
     this.#queue.push({ connection, playerId, key, x, z })
   }
 
@@ -119,15 +122,20 @@ export class ChunkService {
     return entry?.state === 'ready' ? entry.revision : undefined
   }
 
-  /** Drops cached chunks nobody watches; their changes are in the store already. */
-  unloadUnwatched (isWatched: (key: ChunkKey) => boolean): number {
+  /**
+   * Drops cached chunks nobody watches, least recently requested first, keeping up to `keep` of
+   * them: players walk back and forth, and a kept chunk is served again without a store read,
+   * generation and serialization. Their changes are in the store already.
+   */
+  unloadUnwatched (isWatched: (key: ChunkKey) => boolean, keep = 0): number {
     const queued = new Set(this.#queue.map((request) => request.key))
-    let unloaded = 0
+    const idle: ChunkKey[] = []
     for (const [key, entry] of this.#entries) {
       if (entry.state === 'loading' || queued.has(key) || isWatched(key)) continue
-      this.#entries.delete(key)
-      unloaded++
+      idle.push(key)
     }
+    const unloaded = Math.max(0, idle.length - keep)
+    for (let i = 0; i < unloaded; i++) this.#entries.delete(idle[i] as ChunkKey)
     return unloaded
   }
 

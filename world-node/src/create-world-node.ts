@@ -40,6 +40,12 @@ export const CHUNK_BUDGET_MS = 15
 const SLOW_TICK_MS = 50
 /** Unwatched chunks are dropped from memory this often (ticks). */
 const UNLOAD_EVERY_TICKS = 100
+/**
+ * Unwatched chunks kept built (least recently wanted dropped first): about the view of two more
+ * players at view distance 10, for roughly 40-60 MB. Walking players come back to chunks they
+ * left, and serving a kept one costs no store read, generation or serialization.
+ */
+const KEEP_UNWATCHED_CHUNKS = 1024
 /** Every online player is saved this often (ticks), so a crash loses little movement. */
 const AUTOSAVE_EVERY_TICKS = 1200
 /** A link that has not said Hello by then is closed. */
@@ -200,7 +206,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       offerStrayPlayers(world)
       flushLatencies(world)
       tickTime(world)
-      if (clock.worldAge % UNLOAD_EVERY_TICKS === 0) chunks.unloadUnwatched((key) => subscriptions.isWatched(key))
+      if (clock.worldAge % UNLOAD_EVERY_TICKS === 0) chunks.unloadUnwatched((key) => subscriptions.isWatched(key), KEEP_UNWATCHED_CHUNKS)
       if (clock.worldAge % AUTOSAVE_EVERY_TICKS === 0) for (const player of players.all()) outbox.savePlayer(player.id, snapshotOf(player))
     } catch (err) {
       log.error({ err }, 'tick failed')
