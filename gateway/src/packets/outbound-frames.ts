@@ -23,8 +23,12 @@ export class OutboundFrames {
 
   /** The framed bytes of one play packet. */
   play (name: string, params: unknown): Buffer {
+    return this.packet(codecFor(this.#version, 'play').encode(name, params))
+  }
+
+  /** The framed bytes of a play packet already serialized (id and fields). */
+  packet (packet: Buffer): Buffer {
     this.encoded++
-    const packet = codecFor(this.#version, 'play').encode(name, params)
     return frame(this.#threshold >= 0 ? compressPacket(packet, this.#threshold) : packet)
   }
 

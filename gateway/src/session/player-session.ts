@@ -9,7 +9,8 @@ import type { ChunkKey, PlayerId } from '#shared/ids.ts'
 import { WorldCommand, type ChunkColumnData, type GameMode, type GatewayToNode, type ItemStack, type PlayerSnapshot } from '#shared/world-messages.ts'
 import type { ClientConnection } from '../connection/client-connection.ts'
 import { gatewayMetrics } from '../metrics.ts'
-import { mapChunkPacket, playerPositionPacket } from '../packets/play-packets.ts'
+import { encodeMapChunk } from '../packets/map-chunk.ts'
+import { playerPositionPacket } from '../packets/play-packets.ts'
 import { showEntity } from './entity-view.ts'
 import { viewChange } from './view-square.ts'
 
@@ -135,7 +136,7 @@ export class PlayerSession {
     const key = chunkKey(column.x, column.z)
     if (!this.subscribed.has(key)) return
     const { ctx } = this.client
-    const framed = ctx.frames.chunk(key, column.revision, () => ctx.frames.play('map_chunk', mapChunkPacket(ctx.registries, column, ctx.world.shape)))
+    const framed = ctx.frames.chunk(key, column.revision, () => ctx.frames.packet(encodeMapChunk(ctx.config.version, ctx.registries, column, ctx.world.shape)))
     this.loaded.add(key)
     ctx.world.chunkIndex.add(key, this)
     this.#pendingChunks.push(framed)

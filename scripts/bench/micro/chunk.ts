@@ -7,7 +7,8 @@
 import { createTerrain, serializeColumn } from '../../../world-node/src/terrain/index.ts'
 import { loadGameRegistries } from '../../../gateway/src/packets/game-registries.ts'
 import { OutboundFrames } from '../../../gateway/src/packets/outbound-frames.ts'
-import { mapChunkPacket, type WorldShape } from '../../../gateway/src/packets/play-packets.ts'
+import { encodeMapChunk } from '../../../gateway/src/packets/map-chunk.ts'
+import type { WorldShape } from '../../../gateway/src/packets/play-packets.ts'
 import { measure, report } from './measure.ts'
 
 const VERSION = '1.21.4'
@@ -30,7 +31,7 @@ const result = await measure('chunk generate+serialize+encode+compress', 'column
   const t1 = performance.now()
   const column = serializeColumn(chunk, cx, cz, 0)
   const t2 = performance.now()
-  const framed = frames.play('map_chunk', mapChunkPacket(registries, column, shape))
+  const framed = frames.packet(encodeMapChunk(VERSION, registries, column, shape))
   const t3 = performance.now()
   generateMs += t1 - t0
   serializeMs += t2 - t1
