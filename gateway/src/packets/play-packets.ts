@@ -5,7 +5,7 @@
 import type { ChunkColumnData, GameMode, PlayerListEntry } from '#shared/world-messages.ts'
 import { angleByte } from './angles.ts'
 import type { GameRegistries } from './game-registries.ts'
-import { packHeightmap } from './heightmap.ts'
+import { packHeightmap } from '#shared/heightmap.ts'
 
 const GAME_MODES: readonly GameMode[] = ['survival', 'creative', 'adventure', 'spectator']
 
