@@ -18,6 +18,11 @@ type FactOf<T extends NodeToGateway['type']> = Extract<NodeToGateway, { type: T 
 /** `null`: the fact is consumed by the WorldRouter (ownership and handoff) and never reaches here. */
 type FactTable = { readonly [T in NodeToGateway['type']]: ((ctx: GatewayContext, fact: FactOf<T>) => void) | null }
 
+/** Least world-age advance between two time updates passed on to players (nodes send one a second). */
+const TIME_FORWARD_EVERY_TICKS = 15
+/** A time of day further than this from the world age's advance is a clock change, passed on at once. */
+const TIME_JUMP_TICKS = 20
+
 /** Writes one shared frame to every session in the list. */
 function fanOut (sessions: Iterable<PlayerSession>, frame: () => Buffer): void {
   let bytes: Buffer | undefined
@@ -151,6 +156,12 @@ const handlers: FactTable = {
     fanOut(allSessions(ctx), () => ctx.frames.play('player_remove', { players: fact.playerIds }))
   },
   [WorldFact.TimeUpdated]: (ctx, fact) => {
+    // Every world-node reports the time once a second: with several nodes the players get one
+    // update a second, not one per node. A jump of the clock (not its steady advance) always passes.
+    const last = ctx.world.time
+    const elapsed = fact.worldAge - last.worldAge
+    const jumped = elapsed < -TIME_JUMP_TICKS || Math.abs(fact.timeOfDay - last.timeOfDay - elapsed) > TIME_JUMP_TICKS
+    if (!jumped && elapsed < TIME_FORWARD_EVERY_TICKS) return
     ctx.world.time = { worldAge: fact.worldAge, timeOfDay: fact.timeOfDay }
     fanOut(allSessions(ctx), () => ctx.frames.play('update_time', updateTimePacket(ctx.registries, fact.worldAge, fact.timeOfDay)))
   },
