@@ -23,6 +23,7 @@ export const WorldCommand = {
   ReportLatency: 'ReportLatency',
   SubscribeChunks: 'SubscribeChunks',
   UnsubscribeChunks: 'UnsubscribeChunks',
+  ResendChunk: 'ResendChunk',
   AcceptTransfer: 'AcceptTransfer',
   CommitTransfer: 'CommitTransfer',
   CompleteTransfer: 'CompleteTransfer',
@@ -35,6 +36,7 @@ export const WorldFact = {
   PlayerAttached: 'PlayerAttached',
   AttachRefused: 'AttachRefused',
   ChunkData: 'ChunkData',
+  ChunkCached: 'ChunkCached',
   BlockChanged: 'BlockChanged',
   BlockChangeAcked: 'BlockChangeAcked',
   EntitySpawned: 'EntitySpawned',
@@ -180,6 +182,8 @@ export interface ReportLatency { readonly type: typeof WorldCommand.ReportLatenc
 export interface SubscribeChunks { readonly type: typeof WorldCommand.SubscribeChunks, readonly playerId: PlayerId, readonly chunks: ReadonlyArray<{ x: number, z: number }> }
 /** The player no longer has these chunks in view. */
 export interface UnsubscribeChunks { readonly type: typeof WorldCommand.UnsubscribeChunks, readonly playerId: PlayerId, readonly chunks: ReadonlyArray<{ x: number, z: number }> }
+/** Answer to ChunkCached when the gateway no longer holds that column: send it in full. */
+export interface ResendChunk { readonly type: typeof WorldCommand.ResendChunk, readonly playerId: PlayerId, readonly x: number, readonly z: number }
 
 // ── handoff (DESIGN decision 2) ──────────────────────────────────────────────────────────
 // A player crossing into a region another node owns moves in two phases, through the gateway:
@@ -212,7 +216,7 @@ export interface AbortTransfer { readonly type: typeof WorldCommand.AbortTransfe
 export type GatewayToNode =
   | Hello | AttachPlayer | DetachPlayer | MovePlayer | SwingArm | DigBlock | PlaceBlock
   | SelectHotbarSlot | SetCreativeSlot | SendChat | RunCommand | ReportLatency
-  | SubscribeChunks | UnsubscribeChunks
+  | SubscribeChunks | UnsubscribeChunks | ResendChunk
   | AcceptTransfer | CommitTransfer | CompleteTransfer | AbortTransfer
 
 // ── facts ─────────────────────────────────────────────────────────────────────────────────
@@ -242,6 +246,12 @@ export interface PlayerAttached {
 export interface AttachRefused { readonly type: typeof WorldFact.AttachRefused, readonly playerId: PlayerId, readonly reason: string }
 /** A chunk for one player who subscribed to it. */
 export interface ChunkData { readonly type: typeof WorldFact.ChunkData, readonly playerId: PlayerId, readonly column: ChunkColumnData }
+/**
+ * A chunk for one player, when this link was already sent the column at this revision (for
+ * another player): serve it from that copy. A column is sent to a gateway once, not once per
+ * player; a gateway that no longer holds it answers ResendChunk.
+ */
+export interface ChunkCached { readonly type: typeof WorldFact.ChunkCached, readonly playerId: PlayerId, readonly x: number, readonly z: number, readonly revision: number }
 /** A block changed; sent to every subscriber of its chunk. */
 export interface BlockChanged {
   readonly type: typeof WorldFact.BlockChanged
@@ -343,7 +353,7 @@ export interface TransferCommitted { readonly type: typeof WorldFact.TransferCom
 
 /** Any message a world-node sends to a gateway. */
 export type NodeToGateway =
-  | Welcome | PlayerAttached | AttachRefused | ChunkData | BlockChanged | BlockChangeAcked
+  | Welcome | PlayerAttached | AttachRefused | ChunkData | ChunkCached | BlockChanged | BlockChangeAcked
   | EntitySpawned | EntityMoved | EntityAnimated | EntityRemoved | PlayerPositionSet
   | InventoryUpdated | GameModeChanged | ChatBroadcast | SystemMessage
   | PlayerListUpserted | PlayerListRemoved | TimeUpdated | PlayerKicked

@@ -2,10 +2,12 @@
  * SubscribeChunks / UnsubscribeChunks: a gateway's players declare the chunks they view; each
  * new subscription queues the chunk, which is delivered (with the players standing in it) once
  * built. Deliveries wait for the tick's durable batch, so no viewer sees an unsaved block.
+ * A column goes to a gateway once per revision, not once per player: later players of that
+ * gateway get ChunkCached, and a gateway that dropped its copy asks again with ResendChunk.
  */
 import { chunkKey, regionOfChunk } from '#shared/coords.ts'
-import type { RegionId } from '#shared/ids.ts'
-import { WorldFact, type ChunkColumnData, type SubscribeChunks, type UnsubscribeChunks } from '#shared/world-messages.ts'
+import type { ChunkKey, RegionId } from '#shared/ids.ts'
+import { WorldFact, type ChunkColumnData, type ResendChunk, type SubscribeChunks, type UnsubscribeChunks } from '#shared/world-messages.ts'
 import type { ChunkRequest } from './chunk-service.ts'
 import { showEntitiesInChunk } from './entities.ts'
 import type { GatewayConnection } from './gateway-links.ts'
@@ -73,6 +75,28 @@ export function unsubscribeChunks (world: World, connection: GatewayConnection, 
   }
 }
 
+/** ResendChunk: the gateway lost its copy of a column it was told to reuse; send it in full. */
+export function resendChunk (world: World, connection: GatewayConnection, command: ResendChunk): void {
+  if (!isChunkCoordinate(command.x) || !isChunkCoordinate(command.z)) return
+  const key = chunkKey(command.x, command.z)
+  if (!world.subscriptions.has(connection, command.playerId, key)) return
+  sentOf(connection).delete(key)
+  world.chunks.request(connection, command.playerId, command.x, command.z)
+}
+
+/**
+ * Columns each link was sent in full, by revision, least recently used first; bounded like the
+ * gateway's own packet cache. Forgetting one only costs sending it again.
+ */
+const MAX_SENT_COLUMNS_PER_LINK = 4096
+const sentByLink = new WeakMap<GatewayConnection, Map<ChunkKey, number>>()
+
+function sentOf (connection: GatewayConnection): Map<ChunkKey, number> {
+  let sent = sentByLink.get(connection)
+  if (sent === undefined) sentByLink.set(connection, sent = new Map())
+  return sent
+}
+
 /** True while the requester still views the chunk. */
 export function isStillWanted (world: World, request: ChunkRequest): boolean {
   return !request.connection.link.closed && world.subscriptions.has(request.connection, request.playerId, request.key)
@@ -82,7 +106,16 @@ export function isStillWanted (world: World, request: ChunkRequest): boolean {
 export function serveChunk (world: World, request: ChunkRequest, column: ChunkColumnData): void {
   world.outbox.afterDurable(() => {
     if (!isStillWanted(world, request)) return
-    world.links.send(request.connection, { type: WorldFact.ChunkData, playerId: request.playerId, column })
+    const sent = sentOf(request.connection)
+    const known = sent.get(request.key) === column.revision
+    sent.delete(request.key)
+    sent.set(request.key, column.revision)
+    if (known) {
+      world.links.send(request.connection, { type: WorldFact.ChunkCached, playerId: request.playerId, x: column.x, z: column.z, revision: column.revision })
+    } else {
+      if (sent.size > MAX_SENT_COLUMNS_PER_LINK) sent.delete(sent.keys().next().value as ChunkKey)
+      world.links.send(request.connection, { type: WorldFact.ChunkData, playerId: request.playerId, column })
+    }
     showEntitiesInChunk(world, request.connection, request.key, request.playerId)
   })
 }

@@ -5,7 +5,7 @@
  */
 import { WorldCommand, type GatewayToNode } from '#shared/world-messages.ts'
 import { sendChat } from './chat.ts'
-import { subscribeChunks, unsubscribeChunks } from './chunk-subscriptions.ts'
+import { resendChunk, subscribeChunks, unsubscribeChunks } from './chunk-subscriptions.ts'
 import { runCommand } from './commands/command-table.ts'
 import { digBlock } from './digging.ts'
 import { swingArm } from './entities.ts'
@@ -38,6 +38,7 @@ export const COMMAND_TABLE: CommandTable = {
   [WorldCommand.DetachPlayer]: link(handleDetach),
   [WorldCommand.SubscribeChunks]: link(subscribeChunks),
   [WorldCommand.UnsubscribeChunks]: link(unsubscribeChunks),
+  [WorldCommand.ResendChunk]: link(resendChunk),
   [WorldCommand.MovePlayer]: player(movePlayer),
   [WorldCommand.SwingArm]: player(swingArm),
   [WorldCommand.DigBlock]: player(digBlock),

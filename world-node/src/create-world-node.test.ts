@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { chunkKeyAt } from '#shared/coords.ts'
+import { chunkKeyAt, chunkOf } from '#shared/coords.ts'
 import { WorldCommand, WorldFact } from '#shared/world-messages.ts'
 import { makeProfile } from './testing/scripted-gateway.ts'
 import {
@@ -53,6 +53,33 @@ void describe('world-node', () => {
     assert.equal(snapshot.y, terrain.surfaceY(bx, bz) + 1)
     const listed = await gateway.expect(WorldFact.PlayerListUpserted, (m) => m.entries.some((e) => e.playerId === profile.id))
     assert.equal(listed.entries.find((e) => e.playerId === profile.id)?.name, 'Spawner')
+  })
+
+  void it('sends a column to a gateway once: its later players get ChunkCached, ResendChunk sends it again', async () => {
+    const gateway = world.connect()
+    await gateway.hello(VERSION)
+    const first = makeProfile('CacheA')
+    const second = makeProfile('CacheB')
+    const { snapshot } = await gateway.attach(first)
+    await gateway.attach(second)
+    const chunk = chunkOf(snapshot.x, snapshot.z)
+    gateway.send({ type: WorldCommand.SubscribeChunks, playerId: first.id, chunks: [chunk] })
+    const data = await gateway.expect(WorldFact.ChunkData, (m) => m.playerId === first.id)
+    gateway.send({ type: WorldCommand.SubscribeChunks, playerId: second.id, chunks: [chunk] })
+    const cached = await gateway.expect(WorldFact.ChunkCached, (m) => m.playerId === second.id)
+    assert.deepEqual([cached.x, cached.z, cached.revision], [data.column.x, data.column.z, data.column.revision])
+    assert.ok(!gateway.has(WorldFact.ChunkData, (m) => m.playerId === second.id), 'the column crossed the link once')
+    // The gateway lost its copy.
+    gateway.send({ type: WorldCommand.ResendChunk, playerId: second.id, x: chunk.x, z: chunk.z })
+    const again = await gateway.expect(WorldFact.ChunkData, (m) => m.playerId === second.id)
+    assert.deepEqual(Buffer.from(again.column.sections), Buffer.from(data.column.sections))
+    // Another gateway has no copy: it gets the column in full.
+    const other = world.connect()
+    await other.hello(VERSION)
+    const third = makeProfile('CacheC')
+    await other.attach(third)
+    other.send({ type: WorldCommand.SubscribeChunks, playerId: third.id, chunks: [chunk] })
+    assert.equal((await other.expect(WorldFact.ChunkData, (m) => m.playerId === third.id)).column.revision, data.column.revision)
   })
 
   void it('sends every subscribed chunk, then the players standing in it', async () => {

@@ -32,16 +32,21 @@ export class OutboundFrames {
     return frame(this.#threshold >= 0 ? compressPacket(packet, this.#threshold) : packet)
   }
 
+  /** A chunk packet's frame at this revision if the cache holds it. */
+  cachedChunk (key: string, revision: number): Buffer | undefined {
+    const cached = this.#chunks.get(key)
+    if (cached === undefined || cached.revision !== revision) return undefined
+    this.chunkCacheHits++
+    this.#chunks.delete(key)
+    this.#chunks.set(key, cached)
+    return cached.frame
+  }
+
   /** A chunk packet's frame at this revision from the cache, building it with `build` on a miss. */
   chunk (key: string, revision: number, build: () => Buffer): Buffer {
-    const cached = this.#chunks.get(key)
-    if (cached !== undefined && cached.revision === revision) {
-      this.chunkCacheHits++
-      // Refresh recency: Map iteration order is insertion order.
-      this.#chunks.delete(key)
-      this.#chunks.set(key, cached)
-      return cached.frame
-    }
+    // Map iteration order is insertion order: a hit is moved to the end (most recent).
+    const cached = this.cachedChunk(key, revision)
+    if (cached !== undefined) return cached
     const built = build()
     this.#chunks.delete(key)
     this.#chunks.set(key, { revision, frame: built })

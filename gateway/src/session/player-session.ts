@@ -6,10 +6,9 @@
 import { chunkKey, chunkOf, parseChunkKey, type ChunkPos } from '#shared/coords.ts'
 import { TesseraError } from '#shared/errors.ts'
 import type { ChunkKey, PlayerId } from '#shared/ids.ts'
-import { WorldCommand, type ChunkColumnData, type GameMode, type GatewayToNode, type ItemStack, type PlayerSnapshot } from '#shared/world-messages.ts'
+import { WorldCommand, type GameMode, type GatewayToNode, type ItemStack, type PlayerSnapshot } from '#shared/world-messages.ts'
 import type { ClientConnection } from '../connection/client-connection.ts'
 import { gatewayMetrics } from '../metrics.ts'
-import { encodeMapChunk } from '../packets/map-chunk.ts'
 import { playerPositionPacket } from '../packets/play-packets.ts'
 import { showEntity } from './entity-view.ts'
 import { viewChange } from './view-square.ts'
@@ -131,12 +130,10 @@ export class PlayerSession {
     if (enter.length > 0) this.send({ type: WorldCommand.SubscribeChunks, playerId: this.playerId, chunks: enter })
   }
 
-  /** A chunk arrived for this player: send it (from the shared encode-once cache) in the next batch. */
-  receiveChunk (column: ChunkColumnData): void {
-    const key = chunkKey(column.x, column.z)
+  /** A chunk arrived for this player (its packet from the shared encode-once cache): send it in the next batch. */
+  receiveChunk (key: ChunkKey, framed: Buffer): void {
     if (!this.subscribed.has(key)) return
     const { ctx } = this.client
-    const framed = ctx.frames.chunk(key, column.revision, () => ctx.frames.packet(encodeMapChunk(ctx.config.version, ctx.registries, column, ctx.world.shape)))
     this.loaded.add(key)
     ctx.world.chunkIndex.add(key, this)
     this.#pendingChunks.push(framed)

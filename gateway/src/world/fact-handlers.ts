@@ -4,8 +4,10 @@
  * are written to each.
  */
 import type { ChunkKey } from '#shared/ids.ts'
-import { WorldFact, type NodeToGateway } from '#shared/world-messages.ts'
+import { chunkKey } from '#shared/coords.ts'
+import { WorldCommand, WorldFact, type NodeToGateway } from '#shared/world-messages.ts'
 import type { GatewayContext } from '../gateway-context.ts'
+import { encodeMapChunk } from '../packets/map-chunk.ts'
 import { textComponent } from '../packets/text.ts'
 import { gameModeId, playerInfoAddPacket, updateTimePacket } from '../packets/play-packets.ts'
 import type { PlayerSession } from '../session/player-session.ts'
@@ -52,7 +54,20 @@ const handlers: FactTable = {
     ctx.players.session(fact.playerId)?.client.disconnect(fact.reason)
   },
   [WorldFact.ChunkData]: (ctx, fact) => {
-    ctx.players.session(fact.playerId)?.receiveChunk(fact.column)
+    // Encoded and cached even if the player has gone: the node will send other players of this
+    // gateway ChunkCached for it.
+    const { column } = fact
+    const key = chunkKey(column.x, column.z)
+    const frame = ctx.frames.chunk(key, column.revision, () => ctx.frames.packet(encodeMapChunk(ctx.config.version, ctx.registries, column, ctx.world.shape)))
+    ctx.players.session(fact.playerId)?.receiveChunk(key, frame)
+  },
+  [WorldFact.ChunkCached]: (ctx, fact) => {
+    const session = ctx.players.session(fact.playerId)
+    if (session === undefined) return
+    const key = chunkKey(fact.x, fact.z)
+    const frame = ctx.frames.cachedChunk(key, fact.revision)
+    if (frame === undefined) ctx.world.send(fact.playerId, { type: WorldCommand.ResendChunk, playerId: fact.playerId, x: fact.x, z: fact.z })
+    else session.receiveChunk(key, frame)
   },
   [WorldFact.BlockChanged]: (ctx, fact) => {
     fanOut(ctx.world.chunkIndex.viewers(fact.chunk), () => ctx.frames.play('block_change', { location: { x: fact.x, y: fact.y, z: fact.z }, type: fact.stateId }))

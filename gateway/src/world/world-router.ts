@@ -173,6 +173,10 @@ export class WorldRouter {
         this.#routeChunks(playerId, command.chunks, (node, chunks) => { node.link.send({ type: WorldCommand.UnsubscribeChunks, playerId, chunks }) }, false)
         return
       }
+      case WorldCommand.ResendChunk: {
+        this.ownerOf(command.x, command.z)?.link.send(command)
+        return
+      }
       case WorldCommand.AttachPlayer: {
         // Any node can load the player; if they stand elsewhere it hands them over at once.
         const node = this.#firstNode()
