@@ -215,6 +215,23 @@ void describe('world-node', () => {
     assert.match((await gateway.expect(WorldFact.SystemMessage, (m) => m.playerId === pleb.id)).text, /Admin.*Pleb|Pleb.*Admin/)
   })
 
+  void it('lets a gateway queue more commands for each player it carries, and closes one that floods', async () => {
+    const busy = world.connect()
+    await busy.hello(VERSION)
+    const players = [makeProfile('QueueA'), makeProfile('QueueB')]
+    for (const profile of players) await busy.attach(profile)
+    // 10 000 per link + 200 per player: 10 300 commands between two ticks are within its limit.
+    for (let i = 0; i < 10_300; i++) busy.send({ type: WorldCommand.ReportLatency, playerId: players[i % 2]!.id, latencyMs: 5 })
+    busy.send({ type: WorldCommand.RunCommand, playerId: players[0]!.id, command: 'list' })
+    assert.match((await busy.expect(WorldFact.SystemMessage, (m) => m.playerId === players[0]!.id)).text, /QueueA/)
+    assert.equal(busy.closedReason, null)
+
+    const flooder = world.connect()
+    await flooder.hello(VERSION)
+    for (let i = 0; i < 10_001; i++) flooder.send({ type: WorldCommand.ReportLatency, playerId: players[0]!.id, latencyMs: 5 })
+    assert.match(await flooder.closed(), /too many commands queued/)
+  })
+
   void it('teleports with /tp for an op', async () => {
     const gateway = world.connect()
     await gateway.hello(VERSION)

@@ -50,8 +50,15 @@ const KEEP_UNWATCHED_CHUNKS = 1024
 const AUTOSAVE_EVERY_TICKS = 1200
 /** A link that has not said Hello by then is closed. */
 const HELLO_TIMEOUT_MS = 10_000
-/** A link with this many commands waiting for the tick is flooding and is closed. */
+/**
+ * A link with more commands waiting for the tick than this, plus MAX_QUEUED_PER_PLAYER for each
+ * of its players, is flooding and is closed. Per player, because a gateway carrying 800 walking
+ * players legitimately queues 16 000 moves while one slow tick of a second runs: a fixed limit
+ * closed that link and kicked every player on it, turning an overload into an outage.
+ */
 const MAX_QUEUED_PER_LINK = 10_000
+/** 10 s of movement packets (20 a second): gateways already limit each client to 500 packets a second. */
+const MAX_QUEUED_PER_PLAYER = 200
 
 function round (ms: number): number {
   return Math.round(ms * 10) / 10
@@ -120,6 +127,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
   const clock = new WorldClock(0)
   const recorder = new TickRecorder()
   const queuedByLink = new Map<GatewayConnection, number>()
+  const queueLimitByLink = new Map<GatewayConnection, number>()
   let inbox: Array<() => void> = []
   let entityIds = 0
   let loop: TickLoop | null = null
@@ -190,6 +198,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     const jobs = inbox
     inbox = []
     queuedByLink.clear()
+    queueLimitByLink.clear()
     for (const job of jobs) {
       try {
         job()
@@ -217,6 +226,18 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     if (ended - started > SLOW_TICK_MS) {
       log.warn({ tickMs: round(ended - started), commandsMs: round(commandsDone - started), jobs: jobs.length, chunksMs: round(chunksDone - commandsDone), restMs: round(ended - chunksDone) }, 'slow tick')
     }
+  }
+
+  /** The link's queue limit until the next tick (counted once: it is needed only past 10 000). */
+  function queueLimit (connection: GatewayConnection): number {
+    let limit = queueLimitByLink.get(connection)
+    if (limit === undefined) {
+      let count = 0
+      for (const player of players.all()) if (player.connection === connection) count++
+      limit = MAX_QUEUED_PER_LINK + MAX_QUEUED_PER_PLAYER * count
+      queueLimitByLink.set(connection, limit)
+    }
+    return limit
   }
 
   function greet (connection: GatewayConnection, message: GatewayToNode): void {
@@ -259,7 +280,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     }
     if (state === 'stopping' || state === 'stopped') return
     const queued = (queuedByLink.get(connection) ?? 0) + 1
-    if (queued > MAX_QUEUED_PER_LINK) {
+    if (queued > MAX_QUEUED_PER_LINK && queued > queueLimit(connection)) {
       log.warn({ gateway: connection.gatewayId }, 'gateway floods commands; closing its link')
       connection.link.close('too many commands queued')
       return
