@@ -38,9 +38,12 @@ function allSessions (ctx: GatewayContext): Iterable<PlayerSession> {
   return ctx.players.sessions()
 }
 
-function viewersOf (ctx: GatewayContext, ...chunks: ChunkKey[]): Set<PlayerSession> {
-  const out = new Set<PlayerSession>()
-  for (const chunk of chunks) for (const session of ctx.world.chunkIndex.viewers(chunk)) out.add(session)
+/** Sessions viewing either chunk, each once; a move within one chunk (the usual case) copies nothing. */
+function viewersOf (ctx: GatewayContext, chunk: ChunkKey, other: ChunkKey): ReadonlySet<PlayerSession> {
+  const { chunkIndex } = ctx.world
+  if (chunk === other) return chunkIndex.viewers(chunk)
+  const out = new Set(chunkIndex.viewers(chunk))
+  for (const session of chunkIndex.viewers(other)) out.add(session)
   return out
 }
 
