@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type { MovementPattern } from '../loadtest/movement.ts'
+import type { LoadFlags } from './load-flags.ts'
 import type { LoadTestReport } from '../loadtest/report.ts'
 import { runLoadTest } from '../loadtest/run.ts'
 import { startCluster, type RunningCluster } from './cluster-launch.ts'
@@ -13,27 +13,13 @@ import { stepFromReport, type StepResult } from './comparison.ts'
 import { handoffWindow, readHandoffs, type HandoffSnapshot, type HandoffWindow } from './gateway-handoffs.ts'
 import { listProcessTree, machineBusySeconds, measureProcessTree } from './server-process.ts'
 
-/** What one scaling run does. */
-export interface ClusterScalingOptions {
+/** What one scaling run does; its load flags' ramp is joins per second over both gateways. */
+export interface ClusterScalingOptions extends LoadFlags {
   /** world-node counts, one fresh cluster each */
   nodes: number[]
   bots: number
   /** WORLD_REGION_SIZE, chunks per region side */
   regionSize: number
-  /** measured hold, seconds */
-  duration: number
-  /** unmeasured seconds between the ramp and the hold */
-  warmup: number
-  /** joins per second, over both gateways */
-  ramp: number
-  pattern: MovementPattern
-  radius: number
-  viewDistance: number
-  version: string
-  outDir: string
-  joinTimeoutMs: number
-  /** load-generator read coalescing, see LoadTestOptions.readBatchMs */
-  readBatchMs: number
 }
 
 /** The kinds of process in a cluster's tree, for the CPU breakdown. */

@@ -4,29 +4,15 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runLoadTest } from '../loadtest/run.ts'
 import type { LoadTestReport } from '../loadtest/report.ts'
-import type { MovementPattern } from '../loadtest/movement.ts'
+import type { LoadFlags } from './load-flags.ts'
 import { renderChart, type ChartPanel } from './chart.ts'
 import { measureProcessTree, startServer } from './server-process.ts'
 import { serverSpec, type ServerName } from './servers.ts'
 
 /** What one comparison run does. */
-export interface ComparisonOptions {
+export interface ComparisonOptions extends LoadFlags {
   servers: ServerName[]
   maxN: number
-  /** hold seconds per step */
-  duration: number
-  /** unmeasured seconds between the ramp and the hold */
-  warmup: number
-  ramp: number
-  pattern: MovementPattern
-  radius: number
-  viewDistance: number
-  version: string
-  outDir: string
-  /** every bot must join within this */
-  joinTimeoutMs: number
-  /** load-generator read coalescing, see LoadTestOptions.readBatchMs */
-  readBatchMs: number
   /**
    * Every server runs every step up to this N even when unhealthy (the targets compare the
    * servers at 20 and 50 bots); past it, a broken server is not loaded further.
