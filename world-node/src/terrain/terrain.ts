@@ -8,6 +8,7 @@
  */
 import { createRequire } from 'node:module'
 import type { ChunkColumnData } from '#shared/world-messages.ts'
+import { packCompacted } from '#shared/heightmap.ts'
 import { bitArrayOfWireBytes, LIGHT_SECTION_BYTES } from './light-layout.ts'
 import { hash2, hash3, hashSeed, mix32, perlin2 } from './noise.ts'
 import { loadChunkKit, type BitArray, type ChunkKit, type ChunkSection, type PCChunk } from './prismarine.ts'
@@ -219,7 +220,7 @@ export function createTerrain (options: TerrainOptions): Terrain {
     let data: BitArray | null = null
     if (palette.length > 1 && bits <= 8) {
       data = new kit.BitArray({ bitsPerValue: bits, capacity: 4096 })
-      packInto(data.data, bits, (i) => paletteIndex[states[i]!]!)
+      packCompacted(data.data, bits, 4096, (i) => paletteIndex[states[i]!]!)
     }
     for (const state of palette) paletteIndex[state] = -1
 
@@ -228,7 +229,7 @@ export function createTerrain (options: TerrainOptions): Terrain {
     if (data === null) {
       // More than 256 states: vanilla switches to the global palette (never happens for this terrain).
       const direct = new kit.DirectPaletteContainer({ noSizePrefix: kit.noSizePrefix, bitsPerValue: kit.maxBitsPerBlock, capacity: 4096 })
-      packInto(direct.data.data, kit.maxBitsPerBlock, (i) => states[i]!)
+      packCompacted(direct.data.data, kit.maxBitsPerBlock, 4096, (i) => states[i]!)
       return new kit.Section({ ...common, data: direct })
     }
     return new kit.Section({
@@ -474,22 +475,6 @@ function longBits (mask: ReadonlyArray<readonly [number, number]>): (i: number) 
     if (long === undefined) return false
     const bit = i & 63
     return bit >= 32 ? ((long[0] >>> (bit - 32)) & 1) === 1 : ((long[1] >>> bit) & 1) === 1
-  }
-}
-
-/** Packs 4096 values (`valueAt(i)`) into longs stored as [low, high] words, no value spanning two longs. */
-function packInto (words: Uint32Array, bits: number, valueAt: (i: number) => number): void {
-  const perLong = Math.floor(64 / bits)
-  for (let i = 0; i < 4096; i++) {
-    const value = valueAt(i)
-    const long = Math.floor(i / perLong)
-    const offset = (i - long * perLong) * bits
-    if (offset >= 32) {
-      words[2 * long + 1]! |= value << (offset - 32)
-      continue
-    }
-    words[2 * long]! |= value << offset
-    if (offset + bits > 32) words[2 * long + 1]! |= value >>> (32 - offset)
   }
 }
 
