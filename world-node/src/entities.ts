@@ -3,7 +3,7 @@
  * arm swings. Everything here is chunk-scoped (design decision 4).
  */
 import type { ChunkKey } from '#shared/ids.ts'
-import { WorldFact, type EntitySpawned, type SwingArm } from '#shared/world-messages.ts'
+import { WorldFact, type EntityMoved, type EntitySpawned, type SwingArm } from '#shared/world-messages.ts'
 import type { GatewayConnection } from './gateway-links.ts'
 import { chunkOfPlayer, type OnlinePlayer } from './players.ts'
 import type { World } from './world.ts'
@@ -22,6 +22,22 @@ export function entitySpawnedOf (player: OnlinePlayer): EntitySpawned {
     z: shown.z,
     yaw: shown.yaw,
     pitch: shown.pitch
+  }
+}
+
+/** The EntityMoved fact for a player now standing in `chunk`, coming from `fromChunk`. */
+export function entityMovedOf (player: OnlinePlayer, chunk: ChunkKey, fromChunk: ChunkKey): EntityMoved {
+  return {
+    type: WorldFact.EntityMoved,
+    chunk,
+    fromChunk,
+    entityId: player.entityId,
+    x: player.x,
+    y: player.y,
+    z: player.z,
+    yaw: player.yaw,
+    pitch: player.pitch,
+    onGround: player.onGround
   }
 }
 
@@ -70,18 +86,7 @@ export function broadcastMoves (world: World, tick: number): void {
       const before = new Set(subscriptions.linksFor(fromChunk))
       for (const link of subscriptions.linksFor(chunk)) if (!before.has(link)) links.send(link, entitySpawnedOf(player))
     }
-    links.sendToEach(subscriptions.linksForEither(chunk, fromChunk), {
-      type: WorldFact.EntityMoved,
-      chunk,
-      fromChunk,
-      entityId: player.entityId,
-      x: player.x,
-      y: player.y,
-      z: player.z,
-      yaw: player.yaw,
-      pitch: player.pitch,
-      onGround: player.onGround
-    })
+    links.sendToEach(subscriptions.linksForEither(chunk, fromChunk), entityMovedOf(player, chunk, fromChunk))
   }
 }
 

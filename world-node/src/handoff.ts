@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { chunkKeyAt, chunkOf } from '#shared/coords.ts'
 import type { PlayerId } from '#shared/ids.ts'
 import { WorldFact, type AbortTransfer, type AcceptTransfer, type CommitTransfer, type CompleteTransfer } from '#shared/world-messages.ts'
-import { entitySpawnedOf } from './entities.ts'
+import { entityMovedOf, entitySpawnedOf } from './entities.ts'
 import type { GatewayConnection } from './gateway-links.ts'
 import { upsertListEntries } from './player-list.ts'
 import { playerFromSnapshot, snapshotOf, type OnlinePlayer } from './players.ts'
@@ -160,21 +160,10 @@ export function completeTransfer (world: World, connection: GatewayConnection, c
   })
   world.outbox.savePlayer(player.id, snapshotOf(player))
   const chunk = chunkKeyAt(player.x, player.z)
-  const viewers = world.subscriptions.linksFor(chunk)
+  const viewers = [...world.subscriptions.linksFor(chunk)]
   // Viewers keep seeing the entity: the gateway de-duplicates a spawn of a visible entity id.
   world.links.sendToEach(viewers, entitySpawnedOf(player))
-  world.links.sendToEach(world.subscriptions.linksFor(chunk), {
-    type: WorldFact.EntityMoved,
-    chunk,
-    fromChunk: chunk,
-    entityId,
-    x: player.x,
-    y: player.y,
-    z: player.z,
-    yaw: player.yaw,
-    pitch: player.pitch,
-    onGround: player.onGround
-  })
+  world.links.sendToEach(viewers, entityMovedOf(player, chunk, chunk))
   upsertListEntries(world, [player])
   world.log.info({ player: profile.name, transferId: command.transferId, entityId }, 'player taken over')
 }
