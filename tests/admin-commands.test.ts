@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { Bot } from 'mineflayer'
-import { joinBot, quitBot } from './harness/bots.ts'
+import { answer, joinBot, quitBot, reasonText } from './harness/bots.ts'
 import { startTestServer, type TestServer } from './harness/embedded-server.ts'
 import { waitForEvent } from './harness/wait.ts'
 
@@ -19,16 +19,7 @@ async function join (username: string): Promise<Bot> {
   return bot
 }
 
-/** Waits for the next system message matching pattern, after running action. */
-async function answer (bot: Bot, pattern: RegExp, action: () => void, ms = 5000): Promise<string> {
-  const got = waitForEvent<[string]>(bot, 'messagestr', ms, (text) => pattern.test(text))
-  action()
-  return (await got)[0]
-}
 
-function reasonText (reason: unknown): string {
-  return typeof reason === 'string' ? reason : JSON.stringify(reason)
-}
 
 before(async () => {
   server = await startTestServer({ AUTH_OPS: 'Admin', AUTH_RATE_ADMITS_PER_ADDRESS: '1000' })

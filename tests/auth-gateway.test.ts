@@ -15,7 +15,7 @@ import { createLogger } from '#shared/logger.ts'
 import type { GatewayToNode, NodeToGateway } from '#shared/world-messages.ts'
 import { createHttpAuthClient } from '../gateway/src/auth/auth-client.ts'
 import { createGateway, type Gateway } from '../gateway/src/create-gateway.ts'
-import { joinBot, quitBot } from './harness/bots.ts'
+import { answer, joinBot, quitBot, reasonText } from './harness/bots.ts'
 import { startTestServer, type TestServer } from './harness/embedded-server.ts'
 import { waitForEvent, waitUntil } from './harness/wait.ts'
 
@@ -38,12 +38,6 @@ async function join (username: string, port = server.port): Promise<Bot> {
   return bot
 }
 
-/** Waits for the next system message matching pattern, after running action. */
-async function answer (bot: Bot, pattern: RegExp, action: () => void, ms = 5000): Promise<string> {
-  const got = waitForEvent<[string]>(bot, 'messagestr', ms, (text) => pattern.test(text))
-  action()
-  return (await got)[0]
-}
 
 /** Keeps every message the bot receives, from before it spawns. */
 function record (bot: Bot): void {
@@ -52,10 +46,6 @@ function record (bot: Bot): void {
   bot.on('messagestr', (text: string) => { lines.push(text) })
 }
 
-/** The kick reason as text (mineflayer hands over the parsed text component). */
-function reasonText (reason: unknown): string {
-  return typeof reason === 'string' ? reason : JSON.stringify(reason)
-}
 
 async function admin (method: string, path: string, body?: unknown): Promise<Response> {
   return await fetch(`${server.system.authUrl}${path}`, {

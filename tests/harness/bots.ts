@@ -50,3 +50,15 @@ export async function quitBot (bot: Bot, timeoutMs = 5000): Promise<void> {
   bot.quit()
   await ended
 }
+
+/** Runs `action` and resolves with the next system message matching `pattern` (bounded by ms). */
+export async function answer (bot: Bot, pattern: RegExp, action: () => void, ms = 5000): Promise<string> {
+  const got = waitForEvent<[string]>(bot, 'messagestr', ms, (text) => pattern.test(text))
+  action()
+  return (await got)[0]
+}
+
+/** A kick reason as text (mineflayer hands over the parsed text component). */
+export function reasonText (reason: unknown): string {
+  return typeof reason === 'string' ? reason : JSON.stringify(reason)
+}
