@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type { LoadFlags } from './load-flags.ts'
+import { loadTestSettings, type LoadFlags } from './load-flags.ts'
 import type { LoadTestReport } from '../loadtest/report.ts'
 import { runLoadTest } from '../loadtest/run.ts'
 import { startCluster, type RunningCluster } from './cluster-launch.ts'
@@ -127,16 +127,8 @@ async function runStep (worldNodes: number, options: ClusterScalingOptions, logP
       host: '127.0.0.1',
       port: running.ports.gateways[0],
       ports: running.ports.gateways,
-      version: options.version,
+      ...loadTestSettings(options),
       bots: options.bots,
-      ramp: options.ramp,
-      duration: options.duration,
-      warmup: options.warmup,
-      pattern: options.pattern,
-      radius: options.radius,
-      viewDistance: options.viewDistance,
-      joinTimeoutMs: options.joinTimeoutMs,
-      readBatchMs: options.readBatchMs,
       metricsUrl: running.worldMetricsUrls[0] ?? null,
       extraMetricsUrls: [...running.worldMetricsUrls.slice(1), ...running.gatewayMetricsUrls],
       serverPid: running.pid,

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { killClustersNow } from './cluster-launch.ts'
 import { clusterSummaryLine, runClusterScaling, type ClusterScalingOptions } from './cluster-scaling-run.ts'
-import { FlagProblems, loadFlagOptions, loadFlagUsage, readLoadFlags } from './load-flags.ts'
+import { FlagProblems, loadFlagOptions, loadFlagUsage, parseCommandLine, readLoadFlags } from './load-flags.ts'
 
 const LOAD_DEFAULTS = { warmup: 20, radius: 96, radiusWhy: 'across several regions' }
 
@@ -39,17 +39,8 @@ export function parseClusterScalingArgs (args: string[]): ClusterScalingOptions 
 }
 
 async function main (): Promise<number> {
-  let options: ClusterScalingOptions | 'help'
-  try {
-    options = parseClusterScalingArgs(process.argv.slice(2))
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`)
-    return 2
-  }
-  if (options === 'help') {
-    console.log(USAGE)
-    return 0
-  }
+  const options = parseCommandLine(parseClusterScalingArgs, USAGE)
+  if (typeof options === 'number') return options
   // Whatever ends this process, no cluster or Redis outlives it.
   process.once('exit', killClustersNow)
   const abort = new AbortController()

@@ -1,7 +1,7 @@
 // CLI: npm run bench:compare -- [--max-n 400] [--duration 60] [--servers tessera,flying-squid] ...
 import { parseArgs } from 'node:util'
 import { runComparison, summaryLine, type ComparisonOptions } from './comparison.ts'
-import { FlagProblems, loadFlagOptions, loadFlagUsage, readLoadFlags } from './load-flags.ts'
+import { FlagProblems, loadFlagOptions, loadFlagUsage, parseCommandLine, readLoadFlags } from './load-flags.ts'
 import { SERVER_NAMES, type ServerName } from './servers.ts'
 
 const LOAD_DEFAULTS = { warmup: 30, radius: 32 }
@@ -41,17 +41,8 @@ function parse (args: string[]): ComparisonOptions | 'help' {
 }
 
 async function main (): Promise<number> {
-  let options: ComparisonOptions | 'help'
-  try {
-    options = parse(process.argv.slice(2))
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`)
-    return 2
-  }
-  if (options === 'help') {
-    console.log(USAGE)
-    return 0
-  }
+  const options = parseCommandLine(parse, USAGE)
+  if (typeof options === 'number') return options
   const abort = new AbortController()
   process.once('SIGINT', () => {
     console.error('interrupted: finishing the current step early and writing results')

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runLoadTest } from '../loadtest/run.ts'
 import type { LoadTestReport } from '../loadtest/report.ts'
-import type { LoadFlags } from './load-flags.ts'
+import { loadTestSettings, type LoadFlags } from './load-flags.ts'
 import { renderChart, type ChartPanel } from './chart.ts'
 import { measureProcessTree, startServer } from './server-process.ts'
 import { serverSpec, type ServerName } from './servers.ts'
@@ -207,16 +207,8 @@ export async function runComparison (options: ComparisonOptions, log: (line: str
           const report = await runLoadTest({
             host: '127.0.0.1',
             port: spec.port,
-            version: options.version,
+            ...loadTestSettings(options),
             bots: n,
-            ramp: options.ramp,
-            duration: options.duration,
-            warmup: options.warmup,
-            pattern: options.pattern,
-            radius: options.radius,
-            viewDistance: options.viewDistance,
-            joinTimeoutMs: options.joinTimeoutMs,
-            readBatchMs: options.readBatchMs,
             metricsUrl: spec.metricsUrl,
             serverPid: server.pid,
             namePrefix: 'bench'

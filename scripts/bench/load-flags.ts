@@ -1,7 +1,8 @@
 // The load flags bench:compare and bench:cluster share: their definitions for parseArgs, their
-// usage lines, and one validation that reports every bad flag at once.
+// usage lines, one validation that reports every bad flag at once, and the command-line prologue.
 import { join } from 'node:path'
 import { MOVEMENT_PATTERNS, type MovementPattern } from '../loadtest/movement.ts'
+import type { LoadTestOptions } from '../loadtest/options.ts'
 import { REPO_ROOT } from './servers.ts'
 
 /** The load a benchmark puts on each server or cluster it measures. */
@@ -98,4 +99,29 @@ export function readLoadFlags (values: LoadFlagValues, problems: FlagProblems): 
     joinTimeoutMs: problems.int('join-timeout', values['join-timeout'], 1, 600) * 1000,
     readBatchMs: problems.int('read-batch', values['read-batch'], 0, 1000)
   }
+}
+
+/** The load-test settings the flags give (everything but the target and the bot count). */
+export function loadTestSettings (flags: LoadFlags): Pick<LoadTestOptions, 'version' | 'ramp' | 'duration' | 'warmup' | 'pattern' | 'radius' | 'viewDistance' | 'joinTimeoutMs' | 'readBatchMs'> {
+  const { version, ramp, duration, warmup, pattern, radius, viewDistance, joinTimeoutMs, readBatchMs } = flags
+  return { version, ramp, duration, warmup, pattern, radius, viewDistance, joinTimeoutMs, readBatchMs }
+}
+
+/**
+ * Parses a benchmark's command line: the options, or the exit code after printing the usage
+ * (--help: 0) or the problems and the usage (2).
+ */
+export function parseCommandLine<T> (parse: (args: string[]) => T | 'help', usage: string, args = process.argv.slice(2)): T | number {
+  let options: T | 'help'
+  try {
+    options = parse(args)
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${usage}`)
+    return 2
+  }
+  if (options === 'help') {
+    console.log(usage)
+    return 0
+  }
+  return options
 }
