@@ -72,10 +72,11 @@ export class Subscriptions {
     return this.#byChunk.get(chunk)?.keys() ?? []
   }
 
-  /** Links subscribed to either chunk, each once. */
-  linksForEither (a: ChunkKey, b: ChunkKey): Set<GatewayConnection> {
+  /** Links subscribed to either chunk, each once (the same chunk twice copies nothing). */
+  linksForEither (a: ChunkKey, b: ChunkKey): Iterable<GatewayConnection> {
+    if (a === b) return this.linksFor(a)
     const out = new Set(this.linksFor(a))
-    if (b !== a) for (const link of this.linksFor(b)) out.add(link)
+    for (const link of this.linksFor(b)) out.add(link)
     return out
   }
 

@@ -24,6 +24,6 @@ export const playerPosition: PacketHandler = (client, packet) => {
     session.yaw = move.yaw
     session.pitch = move.pitch
   }
-  session.send({ type: WorldCommand.MovePlayer, playerId: session.playerId, ...move })
+  session.send({ type: WorldCommand.MovePlayer, playerId: session.playerId, x: move.x, y: move.y, z: move.z, yaw: move.yaw, pitch: move.pitch, onGround: move.onGround })
   if (Math.floor(session.x / 16) !== session.centre.x || Math.floor(session.z / 16) !== session.centre.z) session.updateView()
 }

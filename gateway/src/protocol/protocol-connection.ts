@@ -52,6 +52,8 @@ export class ProtocolConnection {
   /** Frames written this turn, plain (encryption is applied to their concatenation on flush). */
   #pending: Buffer[] = []
   #pendingBytes = 0
+  /** The socket's unsent bytes when the first frame of this turn was queued. */
+  #socketBacklog = 0
   bytesIn = 0
   bytesOut = 0
 
@@ -124,13 +126,15 @@ export class ProtocolConnection {
     this.#pendingBytes += framed.length
     this.bytesOut += framed.length
     if (this.#pending.length === 1) {
+      // What the socket still holds changes only when this turn's frames are flushed.
+      this.#socketBacklog = this.socket.writableLength
       unflushed.add(this)
       if (!flushScheduled) {
         flushScheduled = true
         setImmediate(flushAll)
       }
     }
-    if (this.socket.writableLength + this.#pendingBytes > MAX_OUTBOUND_BUFFER) {
+    if (this.#socketBacklog + this.#pendingBytes > MAX_OUTBOUND_BUFFER) {
       this.#fail(new TesseraError('GW_KEEPALIVE_TIMEOUT', 'client is not reading (outbound buffer full)'))
     }
   }

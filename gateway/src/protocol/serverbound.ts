@@ -44,6 +44,9 @@ export interface ServerboundChatCommand { readonly command: string }
 export interface ServerboundChunkBatchReceived { readonly chunksPerTick: number }
 
 const MAX_COORD = 30_000_000
+const MAX_Y = 20_000_000
+/** Pitch is ±90°; a float's rounding may land just past it. */
+const MAX_PITCH = 90.001
 
 function num (params: Record<string, unknown>, key: string, min = -Infinity, max = Infinity): number {
   const value = params[key]
@@ -110,12 +113,16 @@ export const adapt = {
   keep_alive: (p: Record<string, unknown>): ServerboundKeepAlive => ({ keepAliveId: big(p, 'keepAliveId') }),
   teleport_confirm: (p: Record<string, unknown>): ServerboundTeleportConfirm => ({ teleportId: num(p, 'teleportId') }),
   move: (name: string, p: Record<string, unknown>): ServerboundMove => {
-    const hasPosition = name === 'position' || name === 'position_look'
-    const hasLook = name === 'look' || name === 'position_look'
-    return {
-      ...(hasPosition ? { x: num(p, 'x', -MAX_COORD, MAX_COORD), y: num(p, 'y', -20_000_000, 20_000_000), z: num(p, 'z', -MAX_COORD, MAX_COORD) } : {}),
-      ...(hasLook ? { yaw: num(p, 'yaw'), pitch: num(p, 'pitch', -90.001, 90.001) } : {}),
-      onGround: onGround(p)
+    // The hottest packet (20 a second per player): built without spreading partial objects.
+    switch (name) {
+      case 'position':
+        return { x: num(p, 'x', -MAX_COORD, MAX_COORD), y: num(p, 'y', -MAX_Y, MAX_Y), z: num(p, 'z', -MAX_COORD, MAX_COORD), onGround: onGround(p) }
+      case 'position_look':
+        return { x: num(p, 'x', -MAX_COORD, MAX_COORD), y: num(p, 'y', -MAX_Y, MAX_Y), z: num(p, 'z', -MAX_COORD, MAX_COORD), yaw: num(p, 'yaw'), pitch: num(p, 'pitch', -MAX_PITCH, MAX_PITCH), onGround: onGround(p) }
+      case 'look':
+        return { yaw: num(p, 'yaw'), pitch: num(p, 'pitch', -MAX_PITCH, MAX_PITCH), onGround: onGround(p) }
+      default:
+        return { onGround: onGround(p) }
     }
   },
   block_dig: (p: Record<string, unknown>): ServerboundBlockDig => ({ status: num(p, 'status', 0, 6), ...position(p), face: num(p, 'face', 0, 5), sequence: num(p, 'sequence') }),
