@@ -1,10 +1,11 @@
 // Smoke tests of the load and benchmark tooling: a few bots against each real server (Tessera
-// and flying-squid) for a few seconds, and the pure parts of bench:compare.
+// and flying-squid) for a few seconds, the pure parts of bench:compare, and a second of bench:floor.
 // LOADTEST_SMOKE_SERVER=tessera|flying-squid limits the run to one server.
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { renderChart } from '../scripts/bench/chart.ts'
 import { botLadder, capacityOf, comparisonPanels, hasBroken, isHealthy, ratio, type StepResult } from '../scripts/bench/comparison.ts'
+import { MOVE_BYTES, measureIoFloor } from '../scripts/bench/io-floor/measure.ts'
 import { startServer } from '../scripts/bench/server-process.ts'
 import { SERVER_NAMES, serverSpec, type ServerName } from '../scripts/bench/servers.ts'
 import { runLoadTest } from '../scripts/loadtest/run.ts'
@@ -141,5 +142,15 @@ describe('bench:compare', () => {
     assert.ok(svg.includes('A &amp; B &lt;test&gt;'))
     assert.equal((svg.match(/<circle /g) ?? []).length, 3 * 3 + 2 + 2 + 1)
     assertWellFormedSvg(renderChart('empty', comparisonPanels({ tessera: [], 'flying-squid': [] })))
+  })
+})
+
+describe('bench:floor', () => {
+  test('two clients send moves to a bare server, which reads them and is measured', { timeout: 60_000 }, async () => {
+    const step = await measureIoFloor(2, 1, 0)
+    assert.ok(Number.isFinite(step.cpuSecondsPerBotMinute) && step.cpuSecondsPerBotMinute >= 0, `CPU ${step.cpuSecondsPerBotMinute}`)
+    // Every move arrived whole: at least one from each client, and only whole moves.
+    assert.ok(step.bytesRead >= 2 * MOVE_BYTES, `read ${step.bytesRead} bytes`)
+    assert.equal(step.bytesRead % MOVE_BYTES, 0)
   })
 })
