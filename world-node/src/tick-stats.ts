@@ -50,7 +50,7 @@ export class TickRecorder {
   percentile (q: number): number {
     const n = Math.min(this.#durationCount, DURATION_WINDOW)
     if (n === 0) return 0
-    const sorted = Array.from(this.#durations.subarray(0, n)).sort((a, b) => a - b)
+    const sorted = this.#durations.slice(0, n).sort() // a typed array sorts numerically
     const index = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))
     return Math.round((sorted[index] ?? 0) * 1000) / 1000
   }

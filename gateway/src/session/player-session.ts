@@ -118,13 +118,15 @@ export class PlayerSession {
       this.centre = centre
       this.client.write('update_view_position', { chunkX: centre.x, chunkZ: centre.z })
     }
+    const left = new Set<ChunkKey>()
     for (const pos of leave) {
       const key = chunkKey(pos.x, pos.z)
+      left.add(key)
       this.subscribed.delete(key)
       this.client.ctx.world.chunkIndex.remove(key, this)
       if (this.loaded.delete(key)) this.client.write('unload_chunk', { chunkX: pos.x, chunkZ: pos.z })
-      this.#hideEntitiesIn(key)
     }
+    if (left.size > 0) this.#hideEntitiesIn(left)
     for (const pos of enter) this.subscribed.add(chunkKey(pos.x, pos.z))
     if (leave.length > 0) this.send({ type: WorldCommand.UnsubscribeChunks, playerId: this.playerId, chunks: leave })
     if (enter.length > 0) this.send({ type: WorldCommand.SubscribeChunks, playerId: this.playerId, chunks: enter })
@@ -162,12 +164,13 @@ export class PlayerSession {
     }
   }
 
-  /** Despawns, for this client, every entity standing in a chunk it no longer has. */
-  #hideEntitiesIn (key: ChunkKey): void {
+  /** Despawns, for this client, every entity standing in the chunks it no longer has. */
+  #hideEntitiesIn (chunks: ReadonlySet<ChunkKey>): void {
     const { entities } = this.client.ctx.world
     const gone: number[] = []
     for (const id of this.visibleEntities) {
-      if (entities.get(id)?.chunk === key) gone.push(id)
+      const chunk = entities.get(id)?.chunk
+      if (chunk !== undefined && chunks.has(chunk)) gone.push(id)
     }
     if (gone.length === 0) return
     for (const id of gone) this.visibleEntities.delete(id)
