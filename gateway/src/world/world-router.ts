@@ -141,14 +141,14 @@ export class WorldRouter {
   ownerOf (x: number, z: number): NodeLink | undefined {
     const region = regionOfChunk(x, z, this.regionSize)
     let all: NodeLink | undefined
-    const live: NodeId[] = []
     for (const node of this.#nodes.values()) {
       if (node.link.closed) continue
       if (node.regions.has(region)) return node
       if (node.all) all = node
-      live.push(node.nodeId as NodeId)
     }
     if (all !== undefined) return all
+    const live: NodeId[] = []
+    for (const node of this.#nodes.values()) if (!node.link.closed) live.push(node.nodeId as NodeId)
     const placed = placeRegion(region, live)
     return placed === null ? undefined : this.#nodes.get(placed)
   }
