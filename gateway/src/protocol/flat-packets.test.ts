@@ -10,7 +10,6 @@ import { codecFor, type ProtocolState } from './packet-codec.ts'
 const VERSIONS = ['1.21.4', '26.1']
 const STATES: ProtocolState[] = ['configuration', 'play']
 
-interface Serializer { createPacketBuffer (packet: { name: string, params: unknown }): Buffer }
 interface Parser { parsePacketBuffer (buffer: Buffer): { data: { name: string, params: unknown }, metadata: { size: number } } }
 
 function layoutsOf (version: string, state: ProtocolState, direction: 'toClient' | 'toServer'): FlatLayout[] {
@@ -71,42 +70,48 @@ test('the hot packets are flat in every supported version: movement in, entity m
   }
 })
 
-test('flat clientbound packets encode to the bytes protodef writes', () => {
-  const next = random(1)
+/**
+ * Runs `check` on 50 seeded random values of every flat packet of one direction, in each version
+ * and state; `prepare` builds what the checks of one version and state share.
+ */
+function eachFlatCase<T> (direction: 'toClient' | 'toServer', seed: number, prepare: (version: string, state: ProtocolState) => T, check: (shared: T, layout: FlatLayout, params: Record<string, unknown>, label: string) => void): void {
+  const next = random(seed)
   for (const version of VERSIONS) {
     for (const state of STATES) {
-      const reference = mc.createSerializer({ state, isServer: true, version } as never) as unknown as Serializer
-      const codec = codecFor(version, state)
-      for (const layout of layoutsOf(version, state, 'toClient')) {
+      const shared = prepare(version, state)
+      for (const layout of layoutsOf(version, state, direction)) {
         for (let i = 0; i < 50; i++) {
           const params = paramsFor(layout, next)
-          assert.deepEqual(codec.encode(layout.name, params), reference.createPacketBuffer({ name: layout.name, params }), `${version} ${state} ${layout.name} ${JSON.stringify(params)}`)
+          check(shared, layout, params, `${version} ${state} ${layout.name} ${JSON.stringify(params)}`)
         }
       }
     }
   }
+}
+
+test('flat clientbound packets encode to the bytes protodef writes', () => {
+  eachFlatCase('toClient', 1, (version, state) => ({
+    codec: codecFor(version, state),
+    reference: mc.createSerializer({ state, isServer: true, version } as never)
+  }), ({ codec, reference }, layout, params, label) => {
+    assert.deepEqual(codec.encode(layout.name, params), reference.createPacketBuffer({ name: layout.name, params }), label)
+  })
 })
 
 test('flat serverbound packets decode to the values protodef reads, and refuse short or long packets', () => {
-  const next = random(2)
-  for (const version of VERSIONS) {
-    for (const state of STATES) {
-      const client = mc.createSerializer({ state, isServer: false, version } as never) as unknown as Serializer
-      const codec = codecFor(version, state)
-      for (const layout of layoutsOf(version, state, 'toServer')) {
-        for (let i = 0; i < 50; i++) {
-          const bytes = client.createPacketBuffer({ name: layout.name, params: paramsFor(layout, next) })
-          const reference = mc.createDeserializer({ state, isServer: true, version, noErrorLogging: true } as never) as unknown as Parser
-          const expected = reference.parsePacketBuffer(bytes).data
-          assert.deepEqual(codec.decode(bytes), { name: expected.name, params: expected.params }, `${version} ${state} ${layout.name}`)
-          if (bytes.length > 1) {
-            assert.throws(() => codec.decode(bytes.subarray(0, bytes.length - 1)), (err: unknown) => err instanceof TesseraError && err.code === 'GW_BAD_PACKET')
-          }
-          assert.throws(() => codec.decode(Buffer.concat([bytes, Buffer.from([0])])), (err: unknown) => err instanceof TesseraError && err.code === 'GW_BAD_PACKET' && /trailing/.test(err.message))
-        }
-      }
+  eachFlatCase('toServer', 2, (version, state) => ({
+    codec: codecFor(version, state),
+    client: mc.createSerializer({ state, isServer: false, version } as never),
+    reference: mc.createDeserializer({ state, isServer: true, version, noErrorLogging: true } as never)
+  }), ({ codec, client, reference }, layout, params, label) => {
+    const bytes = client.createPacketBuffer({ name: layout.name, params })
+    const expected = reference.parsePacketBuffer(bytes).data
+    assert.deepEqual(codec.decode(bytes), { name: expected.name, params: expected.params }, label)
+    if (bytes.length > 1) {
+      assert.throws(() => codec.decode(bytes.subarray(0, bytes.length - 1)), (err: unknown) => err instanceof TesseraError && err.code === 'GW_BAD_PACKET')
     }
-  }
+    assert.throws(() => codec.decode(Buffer.concat([bytes, Buffer.from([0])])), (err: unknown) => err instanceof TesseraError && err.code === 'GW_BAD_PACKET' && /trailing/.test(err.message))
+  })
 })
 
 test('random bytes after a flat packet id: decoded as protodef reads them, or refused', () => {
