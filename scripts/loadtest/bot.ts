@@ -35,6 +35,25 @@ export interface BotResult {
 }
 
 /**
+ * Records how a bot's connection ended: closed by the run, dropped after joining, or failed
+ * before it joined. Returns true for a failed join, which settles the bot (the run counts it).
+ */
+export function recordEnd (result: BotResult, closing: boolean, reason: string): boolean {
+  if (closing && result.outcome === 'joined') {
+    result.outcome = 'closed'
+    return false
+  }
+  if (result.outcome === 'joined') {
+    result.outcome = 'dropped'
+    result.reason = reason
+    return false
+  }
+  result.outcome = 'failed'
+  result.reason = closing ? 'run ended before the bot joined' : reason
+  return true
+}
+
+/**
  * Coalesces socket reads: a socket is paused after each read and all are resumed together every
  * interval, so one wake-up drains many sockets. Without it a server that writes one TCP segment
  * per packet wakes the generator once per packet, and that costs more than decoding.
@@ -377,18 +396,7 @@ export class LightBot implements BotHandle {
       result.packetsByName[name] = count
     })
     result.chunkPackets = result.packetsByName.map_chunk ?? 0
-    if (this.closing && result.outcome === 'joined') {
-      result.outcome = 'closed'
-      return
-    }
-    if (result.outcome === 'joined') {
-      result.outcome = 'dropped'
-      result.reason = reason
-      return
-    }
-    result.outcome = 'failed'
-    result.reason = this.closing ? 'run ended before the bot joined' : reason
-    if (!this.settled) {
+    if (recordEnd(result, this.closing, reason) && !this.settled) {
       this.settled = true
       this.context.onSettled(this)
     }

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks'
 import mineflayer from 'mineflayer'
 import { Vec3 } from 'vec3'
-import { chatText, portOf, type BotContext, type BotHandle, type BotResult } from './bot.ts'
+import { chatText, portOf, recordEnd, type BotContext, type BotHandle, type BotResult } from './bot.ts'
 import { createMover, type Mover } from './movement.ts'
 
 const CLOSE_TIMEOUT_MS = 2000
@@ -95,18 +95,7 @@ export class MineflayerBot implements BotHandle {
     const socket = this.bot?._client.socket
     result.bytesIn = socket?.bytesRead ?? 0
     result.bytesOut = socket?.bytesWritten ?? 0
-    if (this.closing && result.outcome === 'joined') {
-      result.outcome = 'closed'
-      return
-    }
-    if (result.outcome === 'joined') {
-      result.outcome = 'dropped'
-      result.reason = reason
-      return
-    }
-    result.outcome = 'failed'
-    result.reason = this.closing ? 'run ended before the bot joined' : reason
-    if (!this.settled) {
+    if (recordEnd(result, this.closing, reason) && !this.settled) {
       this.settled = true
       this.context.onSettled(this)
     }
