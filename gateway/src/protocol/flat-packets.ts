@@ -9,7 +9,7 @@
  * protocol definition.
  */
 import { TesseraError } from '#shared/errors.ts'
-import { sizeOfVarInt, writeVarInt } from './varint.ts'
+import { readVarInt, sizeOfVarInt, writeVarInt } from './varint.ts'
 
 /** The field types a flat packet may have, each with its size in bytes (VarInt: variable). */
 const FIXED_SIZE = { bool: 1, i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, f32: 4, f64: 8 } as const
@@ -86,16 +86,15 @@ export function readFlat (layout: FlatLayout, buffer: Buffer, offset: number): R
   const params: Record<string, unknown> = {}
   for (const field of layout.fields) {
     if (field.kind === 'varint') {
-      let value = 0
-      let size = 0
-      for (;;) {
-        if (offset >= buffer.length) throw short(layout)
-        const byte = buffer[offset++]!
-        value |= (byte & 0x7f) << (7 * size++)
-        if ((byte & 0x80) === 0) break
-        if (size === 5) throw new TesseraError('GW_BAD_PACKET', `${layout.name}: ${field.name} is longer than 5 bytes`)
+      let read
+      try {
+        read = readVarInt(buffer, offset)
+      } catch {
+        throw new TesseraError('GW_BAD_PACKET', `${layout.name}: ${field.name} is longer than 5 bytes`)
       }
-      params[field.name] = value
+      if (read === 'incomplete') throw short(layout)
+      params[field.name] = read.value
+      offset += read.size
       continue
     }
     const size = field.kind === 'flags' ? 1 : FIXED_SIZE[field.kind]
