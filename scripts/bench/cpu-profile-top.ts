@@ -90,12 +90,13 @@ for (const [name, us] of [...byFunction].filter(([n]) => !n.startsWith('(idle)')
 }
 
 // Inclusive time: each node's self time counted once for every distinct function on its stack.
+const nodeById = new Map(profile.nodes.map((node) => [node.id, node]))
 const parentOf = new Map<number, ProfileNode>()
 for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node)
 const inclusive = new Map<string, number>()
 for (const [id, us] of selfUs) {
   const seen = new Set<string>()
-  for (let node = profile.nodes.find(n => n.id === id); node !== undefined; node = parentOf.get(node.id)) {
+  for (let node = nodeById.get(id); node !== undefined; node = parentOf.get(node.id)) {
     const key = keyOf(node)
     if (seen.has(key) || key.startsWith('(root)') || key.startsWith('(idle)')) continue
     seen.add(key)
