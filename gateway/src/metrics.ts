@@ -4,7 +4,8 @@
  * context, so two gateways in one process (tests, embedded) never share counters; the embedded
  * launcher serves this registry next to the world-node's on /metrics.
  */
-import { Counter, Gauge, Registry, Summary } from 'prom-client'
+import { Counter, Gauge, Registry } from 'prom-client'
+import { nearestRank, RecentSamples } from '#shared/recent-samples.ts'
 import type { GatewayContext } from './gateway-context.ts'
 import type { ProtocolConnection } from './protocol/protocol-connection.ts'
 
@@ -15,6 +16,20 @@ export interface GatewayMetrics {
   observeKeepAliveRtt (ms: number): void
   /** Counts this connection's bytes in tessera_gateway_bytes_{in,out}_total, until and after it closes. */
   track (protocol: ProtocolConnection): void
+}
+
+/** Keep-alive round trips are reported over this window... */
+const KEEPALIVE_WINDOW_MS = 60_000
+/** ...and at most this many of them (the newest). */
+const KEEPALIVE_WINDOW_SAMPLES = 4096
+
+/** Sets one series per quantile (none when there are no samples). */
+function setQuantiles (gauge: Gauge<'quantile'>, sorted: Float64Array, quantiles: readonly number[]): void {
+  gauge.reset()
+  for (const q of quantiles) {
+    const value = nearestRank(sorted, q)
+    if (value !== undefined) gauge.set({ quantile: String(q) }, value)
+  }
 }
 
 const byContext = new WeakMap<GatewayContext, GatewayMetrics>()
@@ -40,13 +55,13 @@ function createGatewayMetrics (ctx: GatewayContext): GatewayMetrics {
     return sum
   }
 
-  const rtt = new Summary({
+  const rtt = new RecentSamples(KEEPALIVE_WINDOW_MS, KEEPALIVE_WINDOW_SAMPLES)
+  new Gauge({
     name: 'tessera_keepalive_rtt_ms',
-    help: 'Keep-alive round trip of players on this gateway over the last 60 s, ms',
-    percentiles: [0.5, 0.99],
-    maxAgeSeconds: 60,
-    ageBuckets: 6,
-    registers: [registry]
+    help: `Keep-alive round trip of players on this gateway over the last ${KEEPALIVE_WINDOW_MS / 1000} s (at most the last ${KEEPALIVE_WINDOW_SAMPLES}), ms`,
+    labelNames: ['quantile'],
+    registers: [registry],
+    collect () { setQuantiles(this, rtt.sorted(), [0.5, 0.99]) }
   })
   new Gauge({
     name: 'tessera_gateway_players', help: 'Play sessions on this gateway', registers: [registry],
@@ -78,17 +93,12 @@ function createGatewayMetrics (ctx: GatewayContext): GatewayMetrics {
     help: 'Handoff latency (TransferRequested to CompleteTransfer; the player\'s input is buffered meanwhile), recent handoffs, ms',
     labelNames: ['quantile'],
     registers: [registry],
-    collect () {
-      this.reset()
-      const sorted = [...ctx.world.handoffs.latenciesMs].sort((a, b) => a - b)
-      if (sorted.length === 0) return
-      for (const q of [0.5, 0.99, 1]) this.set({ quantile: String(q) }, sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!)
-    }
+    collect () { setQuantiles(this, ctx.world.handoffs.latenciesMs.sorted(), [0.5, 0.99, 1]) }
   })
 
   return {
     registry,
-    observeKeepAliveRtt (ms) { rtt.observe(ms) },
+    observeKeepAliveRtt (ms) { rtt.add(ms) },
     track (protocol) {
       if (live.has(protocol) || protocol.closed) return
       live.add(protocol)

@@ -2,6 +2,7 @@
  * Tick health: ticks per second over the last 5 s and tick duration percentiles over the last
  * 200 ticks. Cheap enough to record every tick.
  */
+import { nearestRank } from '#shared/recent-samples.ts'
 
 /** Health of one node's tick loop. */
 export interface TickStats {
@@ -49,9 +50,7 @@ export class TickRecorder {
   /** Duration percentile (0–1) over the recent ticks, ms. */
   percentile (q: number): number {
     const n = Math.min(this.#durationCount, DURATION_WINDOW)
-    if (n === 0) return 0
     const sorted = this.#durations.slice(0, n).sort() // a typed array sorts numerically
-    const index = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))
-    return Math.round((sorted[index] ?? 0) * 1000) / 1000
+    return Math.round((nearestRank(sorted, q) ?? 0) * 1000) / 1000
   }
 }

@@ -9,6 +9,7 @@ import { placeRegion } from '#shared/cluster/placement.ts'
 import type { ChunkKey, NodeId, PlayerId, RegionId } from '#shared/ids.ts'
 import type { Link } from '#shared/link.ts'
 import type { Logger } from '#shared/logger.ts'
+import { RecentSamples } from '#shared/recent-samples.ts'
 import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerListEntry, type PlayerProfile } from '#shared/world-messages.ts'
 import type { WorldShape } from '../packets/play-packets.ts'
 import { ChunkIndex } from './chunk-index.ts'
@@ -43,6 +44,8 @@ type ChunkList = ReadonlyArray<{ x: number, z: number }>
 export const TRANSFER_TIMEOUT_MS = 3000
 /** Input buffered during one transfer, at most; beyond it the oldest moves are dropped. */
 const MAX_BUFFERED = 512
+/** Handoff latency is reported over the last this many handoffs. */
+const HANDOFF_LATENCY_SAMPLES = 10_000
 
 interface NodeLink { readonly nodeId: string, readonly link: WorldLink, regions: Set<RegionId>, all: boolean }
 
@@ -60,14 +63,14 @@ interface Transfer {
 export interface PlayerFacts { readonly profile: PlayerProfile, readonly viewDistance: number }
 
 /** Handoff figures for benchmarks and the closing of a transfer. */
-export interface HandoffStats { completed: number, aborted: number, readonly latenciesMs: number[] }
+export interface HandoffStats { completed: number, aborted: number, readonly latenciesMs: RecentSamples }
 
 /** Routes intents to world-nodes and keeps the views facts are fanned out through. */
 export class WorldRouter {
   readonly chunkIndex = new ChunkIndex()
   readonly entities = new Map<number, KnownEntity>()
   readonly playerList = new Map<PlayerId, PlayerListEntry>()
-  readonly handoffs: HandoffStats = { completed: 0, aborted: 0, latenciesMs: [] }
+  readonly handoffs: HandoffStats = { completed: 0, aborted: 0, latenciesMs: new RecentSamples(Infinity, HANDOFF_LATENCY_SAMPLES) }
   time = { worldAge: 0, timeOfDay: 0 }
   shape: WorldShape = { minY: -64, worldHeight: 384, viewDistance: 8, seaLevel: 63 }
   regionSize = 16
@@ -317,8 +320,7 @@ export class WorldRouter {
     this.#playerNode.set(transfer.playerId, targetId)
     for (const command of transfer.buffer) target.link.send(command)
     this.handoffs.completed++
-    this.handoffs.latenciesMs.push(performance.now() - transfer.startedAt)
-    if (this.handoffs.latenciesMs.length > 10_000) this.handoffs.latenciesMs.splice(0, 5000)
+    this.handoffs.latenciesMs.add(performance.now() - transfer.startedAt)
     this.#log.debug({ player: transfer.playerId, from: transfer.source, to: targetId, buffered: transfer.buffer.length }, 'handoff complete')
   }
 
