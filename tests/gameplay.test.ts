@@ -97,25 +97,57 @@ test('commands: non-ops are refused, ops may change game mode', async () => {
 
 let lastPosition: Bot['entity']['position']
 
+/**
+ * Walks the bot along x to `toX` on the ground, `step` blocks per movement packet, waiting at
+ * each chunk for the column 16 blocks ahead to arrive. Returns the x it stopped at.
+ */
+async function walkAlongX (bot: Bot, toX: number, step: number): Promise<number> {
+  const z = bot.entity.position.z
+  let x = bot.entity.position.x
+  const direction = Math.sign(toX - x)
+  while ((toX - x) * direction > 0) {
+    const next = Math.abs(toX - x) <= step ? toX : x + direction * step
+    if (Math.floor(next / 16) !== Math.floor(x / 16)) {
+      await waitUntil('the column ahead is loaded', () => bot.blockAt(new Vec3(Math.floor(next) + direction * 16, 64, Math.floor(z))) !== null, 10_000)
+    }
+    x = next
+    const y = standingY(bot, Math.floor(x), Math.floor(z))
+    bot.entity.position.set(x, y, z)
+    bot._client.write('position', { x, y, z, flags: { onGround: true, hasHorizontalCollision: false } })
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return x
+}
+
 test('a bot walks 64 blocks; chunks stream in ahead and the other bot sees it move', async () => {
   alice.physicsEnabled = false
   const start = alice.entity.position.clone()
   const before = chunksSeen.get('Alice') ?? 0
-  let x = start.x
-  for (let step = 0; step < 128; step++) {
-    x += 0.5
-    const y = standingY(alice, Math.floor(x), Math.floor(start.z))
-    alice.entity.position.set(x, y, start.z)
-    alice._client.write('position', { x, y, z: start.z, flags: { onGround: true, hasHorizontalCollision: false } })
-    await new Promise((resolve) => setImmediate(resolve))
-    if (step % 8 === 7) await waitUntil('the column ahead is loaded', () => alice.blockAt(new Vec3(Math.floor(x) + 16, 64, Math.floor(start.z))) !== null, 10_000)
-  }
+  const x = await walkAlongX(alice, start.x + 64, 0.5)
   assert.ok(alice.entity.position.x - start.x >= 64)
   await waitUntil('new chunks arrived for the walk', () => (chunksSeen.get('Alice') ?? 0) >= before + 4 * (2 * VIEW_DISTANCE + 1), 10_000)
   // Viewers get relative moves (1/4096 block units): after 128 of them Bob's copy must not drift.
   await waitUntil('Bob sees Alice at her new position', () => {
     const seen = bob.players.Alice?.entity?.position
     return seen !== undefined && Math.abs(seen.x - x) < 0.01 && Math.abs(seen.z - start.z) < 0.01
+  }, 10_000)
+  lastPosition = alice.entity.position.clone()
+})
+
+test('a bot that walks out of another\'s view is despawned for it, and spawned again when it comes back', async () => {
+  const entityId = bob.players.Alice?.entity?.id
+  assert.ok(entityId !== undefined, 'Bob shows Alice')
+  const bobChunkX = Math.floor(bob.entity.position.x / 16)
+  const beyondView = (bobChunkX + VIEW_DISTANCE + 2) * 16 + 8
+  const destroyed = waitForEvent<[{ entityIds: number[] }]>(bob._client, 'entity_destroy', 30_000, (packet) => packet.entityIds.includes(entityId))
+  await walkAlongX(alice, beyondView, 4)
+  await destroyed
+  const spawned = waitForEvent<[{ entityId: number }]>(bob._client, 'spawn_entity', 30_000, (packet) => packet.entityId === entityId)
+  await walkAlongX(alice, lastPosition.x, 4)
+  await spawned
+  await waitUntil('Bob sees Alice back at her position', () => {
+    const seen = bob.players.Alice?.entity?.position
+    return seen !== undefined && Math.abs(seen.x - lastPosition.x) < 0.01 && Math.abs(seen.z - lastPosition.z) < 0.01
   }, 10_000)
   lastPosition = alice.entity.position.clone()
 })

@@ -3,7 +3,6 @@
  * per fact; packets meant for many players are encoded once (OutboundFrames) and the same bytes
  * are written to each.
  */
-import type { ChunkKey } from '#shared/ids.ts'
 import { chunkKey } from '#shared/coords.ts'
 import { WorldCommand, WorldFact, type NodeToGateway } from '#shared/world-messages.ts'
 import type { GatewayContext } from '../gateway-context.ts'
@@ -36,15 +35,6 @@ function fanOut (sessions: Iterable<PlayerSession>, frame: () => Buffer): void {
 
 function allSessions (ctx: GatewayContext): Iterable<PlayerSession> {
   return ctx.players.sessions()
-}
-
-/** Sessions viewing either chunk, each once; a move within one chunk (the usual case) copies nothing. */
-function viewersOf (ctx: GatewayContext, chunk: ChunkKey, other: ChunkKey): ReadonlySet<PlayerSession> {
-  const { chunkIndex } = ctx.world
-  if (chunk === other) return chunkIndex.viewers(chunk)
-  const out = new Set(chunkIndex.viewers(chunk))
-  for (const session of chunkIndex.viewers(other)) out.add(session)
-  return out
 }
 
 const handlers: FactTable = {
@@ -103,24 +93,24 @@ const handlers: FactTable = {
     // The base moves whether or not anyone views the entity; viewers spawned below get the new one.
     const motion = motionFrames(ctx.frames, entity, fact)
     entity.chunk = fact.chunk
-    const hidden: PlayerSession[] = []
-    for (const viewer of viewersOf(ctx, fact.chunk, fact.fromChunk)) {
+    // The index holds exactly the sessions that have a chunk loaded: the viewers of the new chunk
+    // see the entity (moved, or spawned if new to them); those with only the old chunk lose it.
+    const { chunkIndex } = ctx.world
+    const seeing = chunkIndex.viewers(fact.chunk)
+    for (const viewer of seeing) {
       if (viewer.entityId === fact.entityId) continue
-      const inView = viewer.loaded.has(fact.chunk)
       if (viewer.visibleEntities.has(fact.entityId)) {
-        if (!inView) {
-          hidden.push(viewer)
-          continue
-        }
         for (const frame of motion) viewer.client.protocol.writeFrame(frame)
-      } else if (inView) {
+      } else {
         showEntity(ctx, viewer, entity)
       }
     }
-    if (hidden.length > 0) {
-      for (const viewer of hidden) viewer.visibleEntities.delete(fact.entityId)
-      fanOut(hidden, () => ctx.frames.play('entity_destroy', { entityIds: [fact.entityId] }))
+    if (fact.fromChunk === fact.chunk) return
+    const hidden: PlayerSession[] = []
+    for (const viewer of chunkIndex.viewers(fact.fromChunk)) {
+      if (!seeing.has(viewer) && viewer.visibleEntities.delete(fact.entityId)) hidden.push(viewer)
     }
+    fanOut(hidden, () => ctx.frames.play('entity_destroy', { entityIds: [fact.entityId] }))
   },
   [WorldFact.EntityAnimated]: (ctx, fact) => {
     const viewers = [...ctx.world.chunkIndex.viewers(fact.chunk)].filter((v) => v.visibleEntities.has(fact.entityId))
