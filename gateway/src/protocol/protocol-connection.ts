@@ -174,15 +174,17 @@ export class ProtocolConnection {
     if (this.#failed) return
     this.bytesIn += data.length
     try {
-      const plain = this.#decipher === undefined ? data : this.#decipher.update(data)
-      for (const body of this.#frames.push(plain)) {
-        const packet = this.#threshold >= 0 ? decompressFrame(body, this.#threshold) : body
-        this.#events.packet(this.#codec.decode(packet))
-        if (this.#failed || this.#closed) return
-      }
+      this.#frames.push(this.#decipher === undefined ? data : this.#decipher.update(data), this.#onFrame)
     } catch (err) {
       this.#fail(err as Error)
     }
+  }
+
+  /** One frame in: decompressed, decoded and handed on, unless an earlier one ended the connection. */
+  readonly #onFrame = (body: Buffer): void => {
+    if (this.#failed || this.#closed) return
+    const packet = this.#threshold >= 0 ? decompressFrame(body, this.#threshold) : body
+    this.#events.packet(this.#codec.decode(packet))
   }
 
   #fail (error: Error): void {
