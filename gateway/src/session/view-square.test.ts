@@ -33,4 +33,22 @@ void describe('view square', () => {
     }
     assert.equal(viewChange({ x: 0, z: 0 }, { x: 1, z: 0 }, r).enter.length, 2 * r + 1, 'one step: one row')
   })
+
+  void it('matches a brute-force comparison of the two squares for every nearby move', () => {
+    for (const r of [0, 1, 3]) {
+      for (let dx = -2 * r - 2; dx <= 2 * r + 2; dx++) {
+        for (let dz = -2 * r - 2; dz <= 2 * r + 2; dz++) {
+          const from = { x: 7, z: -4 }
+          const to = { x: from.x + dx, z: from.z + dz }
+          const { enter, leave } = viewChange(from, to, r)
+          const before = square(from, r)
+          const after = square(to, r)
+          assert.deepEqual(keys(enter), new Set([...after].filter((key) => !before.has(key))), `enter ${dx},${dz} r${r}`)
+          assert.deepEqual(keys(leave), new Set([...before].filter((key) => !after.has(key))), `leave ${dx},${dz} r${r}`)
+          assert.equal(enter.length, keys(enter).size, 'no chunk entered twice')
+          assert.equal(leave.length, keys(leave).size, 'no chunk left twice')
+        }
+      }
+    }
+  })
 })

@@ -11,27 +11,32 @@ export interface ViewChange {
   readonly leave: ChunkPos[]
 }
 
-const inside = (pos: ChunkPos, centre: ChunkPos, radius: number): boolean =>
-  Math.abs(pos.x - centre.x) <= radius && Math.abs(pos.z - centre.z) <= radius
-
 /** The change from the square around `from` (none: nothing viewed yet) to the one around `to`. */
 export function viewChange (from: ChunkPos | undefined, to: ChunkPos, radius: number): ViewChange {
-  const enter: ChunkPos[] = []
-  const leave: ChunkPos[] = []
-  for (let x = to.x - radius; x <= to.x + radius; x++) {
-    for (let z = to.z - radius; z <= to.z + radius; z++) {
-      if (from === undefined || !inside({ x, z }, from, radius)) enter.push({ x, z })
-    }
-  }
-  if (from !== undefined) {
-    for (let x = from.x - radius; x <= from.x + radius; x++) {
-      for (let z = from.z - radius; z <= from.z + radius; z++) {
-        if (!inside({ x, z }, to, radius)) leave.push({ x, z })
-      }
-    }
-  }
+  const enter = outside(to, from, radius)
+  const leave = from === undefined ? [] : outside(from, to, radius)
   enter.sort((a, b) => distance2(a, to) - distance2(b, to))
   return { enter, leave }
+}
+
+/**
+ * The chunks of the square around `a` that are not in the square around `b` (all of them when
+ * there is no `b`), column by column: a column beside b's square whole, one across it only its
+ * ends. The visits are the result's size, not the square's.
+ */
+function outside (a: ChunkPos, b: ChunkPos | undefined, radius: number): ChunkPos[] {
+  const out: ChunkPos[] = []
+  const low = a.z - radius
+  const high = a.z + radius
+  for (let x = a.x - radius; x <= a.x + radius; x++) {
+    if (b === undefined || Math.abs(x - b.x) > radius) {
+      for (let z = low; z <= high; z++) out.push({ x, z })
+      continue
+    }
+    for (let z = low; z <= Math.min(high, b.z - radius - 1); z++) out.push({ x, z })
+    for (let z = Math.max(low, b.z + radius + 1); z <= high; z++) out.push({ x, z })
+  }
+  return out
 }
 
 function distance2 (a: ChunkPos, b: ChunkPos): number {
