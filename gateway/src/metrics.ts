@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client'
 import { nearestRank, RecentSamples } from '#shared/recent-samples.ts'
+import { HANDOFF_LATENCY_SAMPLES } from './world/world-router.ts'
 import type { GatewayContext } from './gateway-context.ts'
 import type { ProtocolConnection } from './protocol/protocol-connection.ts'
 
@@ -90,7 +91,7 @@ function createGatewayMetrics (ctx: GatewayContext): GatewayMetrics {
   })
   new Gauge({
     name: 'tessera_handoff_ms',
-    help: 'Handoff latency (TransferRequested to CompleteTransfer; the player\'s input is buffered meanwhile), recent handoffs, ms',
+    help: `Handoff latency (TransferRequested to CompleteTransfer; the player's input is buffered meanwhile) over the last ${HANDOFF_LATENCY_SAMPLES} handoffs, ms`,
     labelNames: ['quantile'],
     registers: [registry],
     collect () { setQuantiles(this, ctx.world.handoffs.latenciesMs.sorted(), [0.5, 0.99, 1]) }

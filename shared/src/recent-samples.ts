@@ -48,9 +48,4 @@ export class RecentSamples {
     }
     return out.subarray(0, count).sort() // a typed array sorts numerically
   }
-
-  /** Quantile q (0–1) of the window, or undefined when it is empty. */
-  quantile (q: number, now: number = performance.now()): number | undefined {
-    return nearestRank(this.sorted(now), q)
-  }
 }

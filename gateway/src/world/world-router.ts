@@ -45,7 +45,7 @@ export const TRANSFER_TIMEOUT_MS = 3000
 /** Input buffered during one transfer, at most; beyond it the oldest moves are dropped. */
 const MAX_BUFFERED = 512
 /** Handoff latency is reported over the last this many handoffs. */
-const HANDOFF_LATENCY_SAMPLES = 10_000
+export const HANDOFF_LATENCY_SAMPLES = 10_000
 
 interface NodeLink { readonly nodeId: string, readonly link: WorldLink, regions: Set<RegionId>, all: boolean }
 
