@@ -2,6 +2,7 @@
 import type { GatewayContext } from '../gateway-context.ts'
 import { angleByte } from '../packets/angles.ts'
 import { spawnPlayerPacket } from '../packets/play-packets.ts'
+import { writeGatheredMoves } from '../world/move-fanout.ts'
 import type { KnownEntity } from '../world/world-router.ts'
 import type { PlayerSession } from './player-session.ts'
 
@@ -12,6 +13,8 @@ import type { PlayerSession } from './player-session.ts'
  */
 export function showEntity (ctx: GatewayContext, viewer: PlayerSession, entity: KnownEntity): void {
   if (!ctx.world.playerList.has(entity.playerId)) return
+  // The spawn carries the newest position: gathered moves must not be applied on top of it.
+  writeGatheredMoves(ctx)
   viewer.visibleEntities.add(entity.entityId)
   viewer.client.write('spawn_entity', spawnPlayerPacket(ctx.registries, entity.entityId, entity.playerId, entity.x, entity.y, entity.z, entity.yaw, entity.pitch))
   viewer.client.write('entity_head_rotation', { entityId: entity.entityId, headYaw: angleByte(entity.yaw) })

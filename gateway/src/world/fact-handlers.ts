@@ -14,6 +14,7 @@ import { onPlayerAttached } from '../session/enter-play.ts'
 import { motionFrames, syncFrame } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
 import { showEntity, showListedPlayer } from '../session/entity-view.ts'
+import { gatherMove, writeGatheredMoves } from './move-fanout.ts'
 
 type FactOf<T extends NodeToGateway['type']> = Extract<NodeToGateway, { type: T }>
 /** `null`: the fact is consumed by the WorldRouter (ownership and handoff) and never reaches here. */
@@ -87,6 +88,8 @@ const handlers: FactTable = {
       showEntity(ctx, viewer, entity)
     }
   },
+  // Moves within one chunk are gathered and fanned out per chunk (move-fanout.ts); this is a
+  // move across a chunk border.
   [WorldFact.EntityMoved]: (ctx, fact) => {
     const entity = ctx.world.entities.get(fact.entityId)
     if (entity === undefined) return
@@ -185,5 +188,12 @@ const handlers: FactTable = {
 
 /** Applies one fact from a world-node. */
 export function handleFact (ctx: GatewayContext, fact: NodeToGateway): void {
-  (handlers[fact.type] as ((ctx: GatewayContext, fact: NodeToGateway) => void) | null)?.(ctx, fact)
+  if (fact.type === WorldFact.EntityMoved && fact.chunk === fact.fromChunk) {
+    gatherMove(ctx, fact)
+    return
+  }
+  // Everything else sees the world after the moves that came before it.
+  writeGatheredMoves(ctx)
+  const handler = handlers[fact.type] as ((ctx: GatewayContext, fact: NodeToGateway) => void) | null
+  handler?.(ctx, fact)
 }
