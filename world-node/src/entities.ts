@@ -54,8 +54,8 @@ export function withdrawEntity (world: World, player: OnlinePlayer): void {
 
 /** Shows a link the players standing in a chunk it just received (except the viewer itself). */
 export function showEntitiesInChunk (world: World, connection: GatewayConnection, chunk: ChunkKey, viewer: OnlinePlayer['id']): void {
-  for (const player of world.players.all()) {
-    if (player.id !== viewer && player.shown.chunk === chunk) world.links.send(connection, entitySpawnedOf(player))
+  for (const player of world.players.shownIn(chunk)) {
+    if (player.id !== viewer) world.links.send(connection, entitySpawnedOf(player))
   }
 }
 
@@ -80,7 +80,7 @@ export function broadcastMoves (world: World, tick: number): void {
     player.moved = false
     const fromChunk = player.shown.chunk
     const chunk = chunkOfPlayer(player)
-    player.shown = { x: player.x, y: player.y, z: player.z, yaw: player.yaw, pitch: player.pitch, chunk }
+    world.players.show(player, { x: player.x, y: player.y, z: player.z, yaw: player.yaw, pitch: player.pitch, chunk })
     const { subscriptions, links } = world
     if (chunk !== fromChunk) {
       const before = new Set(subscriptions.linksFor(fromChunk))

@@ -53,6 +53,7 @@ export interface OnlinePlayer {
   moved: boolean
   /** A correction was sent this tick; later moves of the tick predate it and are ignored. */
   correctedThisTick: boolean
+  /** What viewers see of the player; changed only through OnlinePlayers.show (it indexes players by chunk). */
   shown: ShownPlacement
   /** The transfer this player is frozen for (its commands are ignored meanwhile), or null. */
   frozen: string | null
@@ -116,16 +117,52 @@ export function chunkOfPlayer (player: OnlinePlayer): ChunkKey {
   return chunkKeyAt(player.x, player.z)
 }
 
-/** Online players by id and by name. */
+const NO_PLAYERS: ReadonlySet<OnlinePlayer> = new Set()
+
+/** Online players by id, by name, and by the chunk viewers see them in. */
 export class OnlinePlayers {
   readonly #byId = new Map<PlayerId, OnlinePlayer>()
+  /** Players by `shown.chunk`: a chunk served to a viewer brings the players in it, without a scan of all. */
+  readonly #byShownChunk = new Map<ChunkKey, Set<OnlinePlayer>>()
 
   add (player: OnlinePlayer): void {
+    const earlier = this.#byId.get(player.id)
+    if (earlier !== undefined) this.#unindex(earlier)
     this.#byId.set(player.id, player)
+    this.#index(player)
   }
 
   remove (id: PlayerId): void {
+    const player = this.#byId.get(id)
+    if (player === undefined) return
+    this.#unindex(player)
     this.#byId.delete(id)
+  }
+
+  /** Moves what viewers are shown of an online player; the only way `shown` changes. */
+  show (player: OnlinePlayer, shown: ShownPlacement): void {
+    const indexed = this.#byId.get(player.id) === player
+    if (indexed) this.#unindex(player)
+    player.shown = shown
+    if (indexed) this.#index(player)
+  }
+
+  /** The players viewers see standing in a chunk (live view; do not mutate). */
+  shownIn (chunk: ChunkKey): Iterable<OnlinePlayer> {
+    return this.#byShownChunk.get(chunk) ?? NO_PLAYERS
+  }
+
+  #index (player: OnlinePlayer): void {
+    let here = this.#byShownChunk.get(player.shown.chunk)
+    if (here === undefined) this.#byShownChunk.set(player.shown.chunk, here = new Set())
+    here.add(player)
+  }
+
+  #unindex (player: OnlinePlayer): void {
+    const here = this.#byShownChunk.get(player.shown.chunk)
+    if (here === undefined) return
+    here.delete(player)
+    if (here.size === 0) this.#byShownChunk.delete(player.shown.chunk)
   }
 
   get (id: PlayerId): OnlinePlayer | undefined {
