@@ -4,7 +4,7 @@ import mc from 'minecraft-protocol'
 import { chunkKey } from '#shared/coords.ts'
 import type { PlayerId } from '#shared/ids.ts'
 import { OutboundFrames } from '../packets/outbound-frames.ts'
-import { motionFrames, syncFrame, SYNC_EVERY_MOVES, type EntityPose } from './entity-motion.ts'
+import { isAtBase, motionFrames, syncFrame, SYNC_EVERY_MOVES, type EntityPose } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
 
 const VERSION = '1.21.4'
@@ -91,4 +91,15 @@ void describe('entity motion', () => {
     const next = decode(motionFrames(frames, entity, { x: 100.5, y: 70, z: -3, yaw: 45, pitch: 0, onGround: false })[0]!)
     assert.equal(next.params.dX, 1024)
   })
+
+  void it('is at its base exactly when no move would be sent to reach a pose', () => {
+    const entity = entityAt(0, 64, 0)
+    for (const step of [0.3, 0.7, 1.1]) motionFrames(frames, entity, { x: step, y: 64, z: step / 2, yaw: 10, pitch: 0, onGround: true })
+    const reported = { x: 1.1, y: 64, z: 0.55, yaw: 10, pitch: 0, onGround: true }
+    assert.ok(isAtBase(entity, reported), 'the last reported pose, up to rounding')
+    assert.equal(motionFrames(frames, { ...entity }, reported).length, 0, 'and no frame would be sent for it')
+    assert.ok(!isAtBase(entity, { ...reported, x: 1.2 }))
+    assert.ok(!isAtBase(entity, { ...reported, yaw: 40 }))
+  })
 })
+

@@ -73,6 +73,18 @@ export function motionFrames (frames: OutboundFrames, entity: KnownEntity, pose:
   return out
 }
 
+/**
+ * True when `pose` is where viewers already show the entity: no relative move would be sent to
+ * get there (the same 1/4096-block units and angle bytes motionFrames uses).
+ */
+export function isAtBase (entity: KnownEntity, pose: EntityPose): boolean {
+  return Math.round((pose.x - entity.x) * DELTA_UNITS) === 0 &&
+    Math.round((pose.y - entity.y) * DELTA_UNITS) === 0 &&
+    Math.round((pose.z - entity.z) * DELTA_UNITS) === 0 &&
+    angleByte(pose.yaw) === angleByte(entity.yaw) &&
+    angleByte(pose.pitch) === angleByte(entity.pitch)
+}
+
 /** The frame that puts every viewer's copy of the entity exactly at `pose` (and resets the base). */
 export function syncFrame (frames: OutboundFrames, entity: KnownEntity, pose: EntityPose): Buffer {
   entity.x = pose.x

@@ -11,7 +11,7 @@ import { textComponent } from '../packets/text.ts'
 import { gameModeId, playerInfoAddPacket, updateTimePacket } from '../packets/play-packets.ts'
 import type { PlayerSession } from '../session/player-session.ts'
 import { onPlayerAttached } from '../session/enter-play.ts'
-import { motionFrames, syncFrame } from './entity-motion.ts'
+import { isAtBase, motionFrames, syncFrame } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
 import { showEntity, showListedPlayer } from '../session/entity-view.ts'
 import { gatherMove, writeGatheredMoves } from './move-fanout.ts'
@@ -73,12 +73,16 @@ const handlers: FactTable = {
     const known = ctx.world.entities.get(fact.entityId)
     let entity: KnownEntity
     if (known !== undefined && known.playerId === fact.playerId) {
-      // Announced again (walked in from another node's chunks, taken over after a handoff):
-      // viewers already showing it hold the old base, so they are synced to the new position.
+      // Announced again: to a viewer that just loaded its chunk (the usual case, and then it
+      // stands where viewers already show it), or by another node after a handoff or a walk into
+      // its chunks. Only a different pose needs the viewers already showing it synced to it.
       entity = known
       entity.chunk = fact.chunk
-      const sync = syncFrame(ctx.frames, entity, { x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: entity.onGround })
-      for (const viewer of allSessions(ctx)) if (viewer.visibleEntities.has(fact.entityId)) viewer.client.protocol.writeFrame(sync)
+      const pose = { x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: entity.onGround }
+      if (!isAtBase(entity, pose)) {
+        const sync = syncFrame(ctx.frames, entity, pose)
+        for (const viewer of allSessions(ctx)) if (viewer.visibleEntities.has(fact.entityId)) viewer.client.protocol.writeFrame(sync)
+      }
     } else {
       entity = { entityId: fact.entityId, playerId: fact.playerId, name: fact.name, x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: true, movesSinceSync: 0, chunk: fact.chunk }
       ctx.world.entities.set(fact.entityId, entity)
