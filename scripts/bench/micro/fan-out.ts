@@ -1,8 +1,9 @@
 /**
- * Microbenchmark: entity-move fan-out per tick with 100 players in view of each other. Each
- * tick every player moves and turns once; the gateway's EntityMoved handler encodes the
- * relative move and head rotation once and writes them to the 99 other sessions, whose
- * ProtocolConnections batch the frames into one socket write per turn (the sockets here discard the bytes). Prints ticks per second.
+ * Microbenchmark: entity-move fan-out per tick with 100 players in view of each other, all in one
+ * chunk. Each tick every player moves and turns once; the gateway encodes each relative move and
+ * head rotation once, lays the chunk's moves end to end (move-fanout.ts) and queues them to every
+ * session in one push (two slices around the viewer's own), and the ProtocolConnections write
+ * one socket write per turn (the sockets here discard the bytes). Prints ticks per second.
  */
 import { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
