@@ -61,7 +61,15 @@ export function gatherMove (ctx: GatewayContext, fact: EntityMoved): void {
   }
   if (pending.scheduled) return
   pending.scheduled = true
-  queueMicrotask(() => { writeGatheredMoves(ctx) })
+  queueMicrotask(() => {
+    pending.scheduled = false
+    // Outside the router's per-fact guard: a failure here is logged, never a crash.
+    try {
+      writeGatheredMoves(ctx)
+    } catch (err) {
+      ctx.log.error({ err }, 'writing gathered moves failed')
+    }
+  })
 }
 
 /** Writes every gathered move to the viewers of its chunk (nothing when none wait). */
@@ -71,7 +79,6 @@ export function writeGatheredMoves (ctx: GatewayContext): void {
   const { byChunk } = pending
   pending.byChunk = new Map()
   pending.byEntity = new Map()
-  pending.scheduled = false
   for (const [chunk, movers] of byChunk) writeChunkMoves(ctx, chunk, movers)
 }
 
