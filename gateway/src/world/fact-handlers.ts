@@ -14,7 +14,7 @@ import { onPlayerAttached } from '../session/enter-play.ts'
 import { isAtBase, motionFrames, syncFrame } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
 import { showEntity, showListedPlayer } from '../session/entity-view.ts'
-import { gatherMove, writeGatheredMoves } from './move-fanout.ts'
+import { gatherMove, writeGatheredMoves, writeMoves } from './move-fanout.ts'
 
 type FactOf<T extends NodeToGateway['type']> = Extract<NodeToGateway, { type: T }>
 /** `null`: the fact is consumed by the WorldRouter (ownership and handoff) and never reaches here. */
@@ -102,17 +102,9 @@ const handlers: FactTable = {
     entity.chunk = fact.chunk
     // The index holds exactly the sessions that have a chunk loaded: the viewers of the new chunk
     // see the entity (moved, or spawned if new to them); those with only the old chunk lose it.
+    writeMoves(ctx, fact.chunk, [{ entity, frames: motion }])
     const { chunkIndex } = ctx.world
     const seeing = chunkIndex.viewers(fact.chunk)
-    for (const viewer of seeing) {
-      if (viewer.entityId === fact.entityId) continue
-      if (viewer.visibleEntities.has(fact.entityId)) {
-        for (const frame of motion) viewer.client.protocol.writeFrame(frame)
-      } else {
-        showEntity(ctx, viewer, entity)
-      }
-    }
-    if (fact.fromChunk === fact.chunk) return
     const hidden: PlayerSession[] = []
     for (const viewer of chunkIndex.viewers(fact.fromChunk)) {
       if (!seeing.has(viewer) && viewer.visibleEntities.delete(fact.entityId)) hidden.push(viewer)

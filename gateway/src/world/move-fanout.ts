@@ -18,8 +18,8 @@ import { showEntity } from '../session/entity-view.ts'
 import { motionFrames } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
 
-/** One entity's gathered frames, in the order they were made. */
-interface Mover {
+/** One entity's frames, in the order they were made. */
+export interface Mover {
   readonly entity: KnownEntity
   readonly frames: Buffer[]
 }
@@ -79,10 +79,15 @@ export function writeGatheredMoves (ctx: GatewayContext): void {
   const { byChunk } = pending
   pending.byChunk = new Map()
   pending.byEntity = new Map()
-  for (const [chunk, movers] of byChunk) writeChunkMoves(ctx, chunk, movers)
+  for (const [chunk, movers] of byChunk) writeMoves(ctx, chunk, movers)
 }
 
-function writeChunkMoves (ctx: GatewayContext, chunk: ChunkKey, movers: readonly Mover[]): void {
+/**
+ * Writes the frames of entities standing in `chunk` to its viewers: all of them in one push to a
+ * viewer that shows them all (two slices around its own), else each shown mover's frames and a
+ * spawn for each mover new to the viewer. Also serves a single move across a chunk border.
+ */
+export function writeMoves (ctx: GatewayContext, chunk: ChunkKey, movers: readonly Mover[]): void {
   // Every mover's frames as one contiguous run of `all`: [starts[i], starts[i + 1]).
   const parts: Buffer[] = []
   const starts = new Array<number>(movers.length + 1)
