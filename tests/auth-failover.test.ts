@@ -12,7 +12,7 @@ import { createLogger } from '#shared/logger.ts'
 import { readAuthConfig } from '../auth-service/src/config.ts'
 import { createAuthService, type AuthService } from '../auth-service/src/create-auth-service.ts'
 import { createAuthStore } from '../auth-service/src/store/create-auth-store.ts'
-import { redisCommand, startReplicaSet, waitForFailover } from './harness/redis.ts'
+import { explained, startReplicaSet, waitForFailover, waitForOnlineReplica } from './harness/redis.ts'
 
 const TOKEN = 'failover-test-admin-token'
 const ACCOUNTS = 20
@@ -170,15 +170,13 @@ void test('logins continue and no confirmed write is lost while Sentinel fails t
     const [, , , failover] = await Promise.all([loginLoop(0), loginLoop(1), writeLoop(), killer])
 
     // After the failover: both replicas write again, then everything confirmed must be there.
-    await until('both replicas writable again', async () => {
+    await explained(set, until('both replicas writable again', async () => {
       const health = await Promise.all(urls.map(async (url) => await (await fetch(`${url}${AuthPaths.health}`)).json() as { store: boolean }))
       return health.every((h) => h.store)
-    }, 15_000)
+    }, 15_000))
     // Writes are confirmed by WAIT on one replica: the surviving replica must first have been
     // repointed by Sentinel and finished its sync with the promoted primary.
-    await until('a replica online at the promoted primary', async () => {
-      return /slave\d+:[^\r\n]*state=online/.test(await redisCommand(failover.promoted, 'INFO replication'))
-    }, 30_000)
+    await waitForOnlineReplica(set, 45_000)
 
     // Sessions admitted without the primary are written (duplicate policy applied) once it is back.
     await until('provisional sessions reconciled', async () => {

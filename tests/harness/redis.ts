@@ -4,7 +4,7 @@
  * the primary and watch Sentinel promote a replica.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,10 +26,13 @@ export interface RedisReplicaSet {
   readonly sentinels: readonly RedisProcess[]
   /** `host:port` of every Sentinel, as TESSERA_REDIS_SENTINELS takes them. */
   readonly sentinelList: string
+  /** What each process says about replication, and the tail of its log: for failure messages. */
+  describe (): Promise<string>
   stop (): Promise<void>
 }
 
 const STARTUP_TIMEOUT_MS = 10_000
+const LOG_TAIL_LINES = 25
 
 /** Sends one inline command and returns the raw reply (enough for PING and INFO checks). */
 export async function redisCommand (port: number, command: string, timeoutMs = 2000): Promise<string> {
@@ -118,14 +121,20 @@ export async function startReplicaSet (options: { replicas?: number, sentinels?:
   const dir = await mkdtemp(join(tmpdir(), 'tessera-redis-set-'))
   const all: RedisProcess[] = []
   try {
+    // Each server gets its own directory (a replica loading a full sync renames its temporary
+    // file to dump.rdb: two replicas in one directory could load each other's) and a log file.
+    const server = async (port: number, extra: string[]): Promise<RedisProcess> => {
+      const own = join(dir, String(port))
+      await mkdir(own)
+      return await startProcess(['--port', String(port), '--dir', own, '--logfile', join(dir, `redis-${port}.log`), ...extra,
+        '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0'], port, own)
+    }
     const primaryPort = await freePort()
-    const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0']
-    const primary = await startProcess(['--port', String(primaryPort), '--dir', dir, ...common], primaryPort, dir)
+    const primary = await server(primaryPort, [])
     all.push(primary)
     const replicas: RedisProcess[] = []
     for (let i = 0; i < (options.replicas ?? 2); i++) {
-      const port = await freePort()
-      const replica = await startProcess(['--port', String(port), '--dir', dir, '--replicaof', '127.0.0.1', String(primaryPort), ...common], port, dir)
+      const replica = await server(await freePort(), ['--replicaof', '127.0.0.1', String(primaryPort)])
       all.push(replica)
       replicas.push(replica)
     }
@@ -143,6 +152,7 @@ export async function startReplicaSet (options: { replicas?: number, sentinels?:
         `sentinel down-after-milliseconds ${name} 1000`,
         `sentinel failover-timeout ${name} 5000`,
         `sentinel parallel-syncs ${name} 1`,
+        `logfile ${join(dir, `sentinel-${port}.log`)}`,
         ''
       ].join('\n'))
       const sentinel = await startProcess([conf, '--sentinel'], port, dir)
@@ -161,6 +171,23 @@ export async function startReplicaSet (options: { replicas?: number, sentinels?:
       replicas,
       sentinels,
       sentinelList: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
+      async describe () {
+        const parts: string[] = []
+        for (const p of [primary, ...replicas]) {
+          const info = await redisCommand(p.port, 'INFO replication').catch((err: Error) => err.message)
+          parts.push(`redis :${p.port}: ${info.split('\r\n').filter((line) => /^(role|master_port|master_link_status|slave\d+|connected_slaves)/.test(line)).join(' ') || info}`)
+        }
+        for (const s of sentinels) {
+          const master = await redisCommand(s.port, `SENTINEL get-master-addr-by-name ${name}`).catch((err: Error) => err.message)
+          parts.push(`sentinel :${s.port} names ${/\r\n(\d+)\r\n$/.exec(master)?.[1] ?? JSON.stringify(master)} primary`)
+        }
+        for (const p of all) {
+          const kind = sentinels.includes(p) ? 'sentinel' : 'redis'
+          const log = await readFile(join(dir, `${kind}-${p.port}.log`), 'utf8').catch(() => '')
+          parts.push(`--- ${kind} :${p.port} log (last ${LOG_TAIL_LINES} lines)`, ...log.trimEnd().split('\n').slice(-LOG_TAIL_LINES))
+        }
+        return parts.join('\n')
+      },
       async stop () {
         await Promise.all(all.map(async (p) => { await p.kill() }))
         await rm(dir, { recursive: true, force: true })
@@ -176,11 +203,38 @@ export async function startReplicaSet (options: { replicas?: number, sentinels?:
 /** Polls the Sentinels until they report a primary other than `oldPort`; returns its port. */
 export async function waitForFailover (set: RedisReplicaSet, oldPort: number, timeoutMs = 30_000): Promise<number> {
   let newPort = oldPort
-  await waitFor('sentinel failover', async () => {
-    const reply = await redisCommand(set.sentinels[0]!.port, `SENTINEL get-master-addr-by-name ${set.name}`)
-    const port = Number(/\r\n(\d+)\r\n$/.exec(reply)?.[1])
-    if (Number.isInteger(port) && port !== oldPort) newPort = port
+  await explained(set, waitFor('sentinel failover', async () => {
+    const port = await namedPrimary(set)
+    if (port !== null && port !== oldPort) newPort = port
     return newPort !== oldPort
-  }, timeoutMs)
+  }, timeoutMs))
   return newPort
+}
+
+/**
+ * Waits until the primary the Sentinels name has a replica online, so writes confirmed by WAIT
+ * can succeed again. It asks each time: should Sentinel fail over once more, the new primary counts.
+ */
+export async function waitForOnlineReplica (set: RedisReplicaSet, timeoutMs = 30_000): Promise<number> {
+  let primary = 0
+  await explained(set, waitFor('a replica online at the primary Sentinel names', async () => {
+    primary = await namedPrimary(set) ?? 0
+    return primary !== 0 && /slave\d+:[^\r\n]*state=online/.test(await redisCommand(primary, 'INFO replication'))
+  }, timeoutMs))
+  return primary
+}
+
+async function namedPrimary (set: RedisReplicaSet): Promise<number | null> {
+  const reply = await redisCommand(set.sentinels[0]!.port, `SENTINEL get-master-addr-by-name ${set.name}`)
+  const port = Number(/\r\n(\d+)\r\n$/.exec(reply)?.[1])
+  return Number.isInteger(port) ? port : null
+}
+
+/** A wait that fails with what every process of the set says and logged. */
+export async function explained<T> (set: RedisReplicaSet, wait: Promise<T>): Promise<T> {
+  try {
+    return await wait
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${await set.describe()}`, { cause: err })
+  }
 }
