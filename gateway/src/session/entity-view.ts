@@ -1,4 +1,5 @@
 /** Showing an entity to one viewer: a player entity spawned with its head turned. */
+import type { ChunkKey } from '#shared/ids.ts'
 import type { GatewayContext } from '../gateway-context.ts'
 import { angleByte } from '../packets/angles.ts'
 import { spawnPlayerPacket } from '../packets/play-packets.ts'
@@ -15,7 +16,7 @@ export function showEntity (ctx: GatewayContext, viewer: PlayerSession, entity: 
   if (!ctx.world.playerList.has(entity.playerId)) return
   // The spawn carries the newest position: gathered moves must not be applied on top of it.
   writeGatheredMoves(ctx)
-  viewer.visibleEntities.add(entity.entityId)
+  viewer.visibleEntities.add(entity)
   viewer.client.write('spawn_entity', spawnPlayerPacket(ctx.registries, entity.entityId, entity.playerId, entity.x, entity.y, entity.z, entity.yaw, entity.pitch))
   viewer.client.write('entity_head_rotation', { entityId: entity.entityId, headYaw: angleByte(entity.yaw) })
 }
@@ -26,4 +27,10 @@ export function showListedPlayer (ctx: GatewayContext, entity: KnownEntity): voi
     if (viewer.entityId === entity.entityId || viewer.visibleEntities.has(entity.entityId)) continue
     showEntity(ctx, viewer, entity)
   }
+}
+
+/** An entity stands in another chunk: the registry's counts and every viewer's follow. */
+export function moveEntity (ctx: GatewayContext, entity: KnownEntity, chunk: ChunkKey): void {
+  if (!ctx.world.entities.moveTo(entity, chunk)) return
+  for (const viewer of ctx.players.sessions()) viewer.visibleEntities.moved(entity.entityId, chunk)
 }

@@ -11,6 +11,7 @@ import type { ClientConnection } from '../connection/client-connection.ts'
 import { gatewayMetrics } from '../metrics.ts'
 import { playerPositionPacket } from '../packets/play-packets.ts'
 import { showEntity } from './entity-view.ts'
+import { ShownEntities } from './shown-entities.ts'
 import { viewChange } from './view-square.ts'
 
 /** Keep-alive interval and the silence after which the client is dropped (vanilla: 15 s / 30 s). */
@@ -40,8 +41,8 @@ export class PlayerSession {
   #viewCentre: ChunkPos | undefined
   /** Chunks the client has received and not unloaded. */
   readonly loaded = new Set<ChunkKey>()
-  /** Entity ids the client currently shows. */
-  readonly visibleEntities = new Set<number>()
+  /** Entities the client currently shows. */
+  readonly visibleEntities = new ShownEntities()
   inventory: Array<ItemStack | null> = []
   selectedSlot = 0
   #inventoryStateId = 0
@@ -166,12 +167,8 @@ export class PlayerSession {
 
   /** Despawns, for this client, every entity standing in the chunks it no longer has. */
   #hideEntitiesIn (chunks: ReadonlySet<ChunkKey>): void {
-    const { entities } = this.client.ctx.world
     const gone: number[] = []
-    for (const id of this.visibleEntities) {
-      const chunk = entities.get(id)?.chunk
-      if (chunk !== undefined && chunks.has(chunk)) gone.push(id)
-    }
+    for (const [id, chunk] of this.visibleEntities.entries()) if (chunks.has(chunk)) gone.push(id)
     if (gone.length === 0) return
     for (const id of gone) this.visibleEntities.delete(id)
     this.client.write('entity_destroy', { entityIds: gone })

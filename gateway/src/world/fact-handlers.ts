@@ -13,7 +13,7 @@ import type { PlayerSession } from '../session/player-session.ts'
 import { onPlayerAttached } from '../session/enter-play.ts'
 import { isAtBase, motionFrames, syncFrame } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
-import { showEntity, showListedPlayer } from '../session/entity-view.ts'
+import { moveEntity, showEntity, showListedPlayer } from '../session/entity-view.ts'
 import { gatherMove, writeGatheredMoves, writeMoves } from './move-fanout.ts'
 
 type FactOf<T extends NodeToGateway['type']> = Extract<NodeToGateway, { type: T }>
@@ -77,7 +77,7 @@ const handlers: FactTable = {
       // stands where viewers already show it), or by another node after a handoff or a walk into
       // its chunks. Only a different pose needs the viewers already showing it synced to it.
       entity = known
-      entity.chunk = fact.chunk
+      moveEntity(ctx, entity, fact.chunk)
       const pose = { x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: entity.onGround }
       if (!isAtBase(entity, pose)) {
         const sync = syncFrame(ctx.frames, entity, pose)
@@ -85,7 +85,7 @@ const handlers: FactTable = {
       }
     } else {
       entity = { entityId: fact.entityId, playerId: fact.playerId, name: fact.name, x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: true, movesSinceSync: 0, chunk: fact.chunk }
-      ctx.world.entities.set(fact.entityId, entity)
+      ctx.world.entities.add(entity)
     }
     for (const viewer of ctx.world.chunkIndex.viewers(fact.chunk)) {
       if (viewer.entityId === fact.entityId || viewer.visibleEntities.has(fact.entityId)) continue
@@ -99,7 +99,7 @@ const handlers: FactTable = {
     if (entity === undefined) return
     // The base moves whether or not anyone views the entity; viewers spawned below get the new one.
     const motion = motionFrames(ctx.frames, entity, fact)
-    entity.chunk = fact.chunk
+    moveEntity(ctx, entity, fact.chunk)
     // The index holds exactly the sessions that have a chunk loaded: the viewers of the new chunk
     // see the entity (moved, or spawned if new to them); those with only the old chunk lose it.
     writeMoves(ctx, fact.chunk, [{ entity, frames: motion }])

@@ -6,9 +6,11 @@ import { WorldFact, type EntityMoved } from '#shared/world-messages.ts'
 import type { GatewayContext } from '../gateway-context.ts'
 import { OutboundFrames } from '../packets/outbound-frames.ts'
 import type { PlayerSession } from '../session/player-session.ts'
+import { ShownEntities } from '../session/shown-entities.ts'
 import { ChunkIndex } from './chunk-index.ts'
+import { EntityRegistry } from './entity-registry.ts'
+import { moveEntity } from '../session/entity-view.ts'
 import { gatherMove } from './move-fanout.ts'
-import type { KnownEntity } from './world-router.ts'
 
 const CHUNK = chunkKey(0, 0)
 
@@ -16,16 +18,19 @@ interface Viewer { session: PlayerSession, pushes: Buffer[], spawned: number[] }
 
 function world (ids: number[], shows: (viewer: number, entity: number) => boolean, failWrites = false): { ctx: GatewayContext, viewers: Map<number, Viewer>, errors: unknown[] } {
   const chunkIndex = new ChunkIndex()
-  const entities = new Map<number, KnownEntity>()
+  const entities = new EntityRegistry()
   const viewers = new Map<number, Viewer>()
   const errors: unknown[] = []
   const playerList = new Set<string>()
   for (const id of ids) {
     const playerId = `p${id}` as PlayerId
     playerList.add(playerId)
-    entities.set(id, { entityId: id, playerId, name: `n${id}`, x: 8, y: 64, z: 8, yaw: 0, pitch: 0, onGround: true, movesSinceSync: 0, chunk: CHUNK })
+    entities.add({ entityId: id, playerId, name: `n${id}`, x: 8, y: 64, z: 8, yaw: 0, pitch: 0, onGround: true, movesSinceSync: 0, chunk: CHUNK })
+  }
+  for (const id of ids) {
     const viewer: Viewer = { session: undefined as unknown as PlayerSession, pushes: [], spawned: [] }
-    const visibleEntities = new Set(ids.filter((other) => other !== id && shows(id, other)))
+    const visibleEntities = new ShownEntities()
+    for (const other of ids) if (other !== id && shows(id, other)) visibleEntities.add(entities.get(other)!)
     viewer.session = {
       entityId: id,
       visibleEntities,
@@ -39,6 +44,7 @@ function world (ids: number[], shows: (viewer: number, entity: number) => boolea
   }
   const ctx = {
     world: { chunkIndex, entities, playerList },
+    players: { sessions: () => [...viewers.values()].map((v) => v.session) },
     frames: new OutboundFrames('1.21.4', -1),
     registries: { playerEntityType: 0, modern: true },
     log: { error (fields: { err: unknown }) { errors.push(fields.err) } }
@@ -82,4 +88,20 @@ test('a failure while writing gathered moves is logged, not thrown out of the mi
   await settle()
   assert.equal(errors.length, 1)
   assert.match(String(errors[0]), /socket gone/)
+})
+
+test('an entity leaving the chunk leaves every viewer\'s count there: a viewer missing a mover still gets it spawned', async () => {
+  // Viewer 4 shows 1, 2 and 6 but not 3, all in CHUNK. Once 6 walks to the next chunk, CHUNK holds
+  // 1, 2, 3 (and 4): had 4's count kept 6 under CHUNK it would look complete and 3 would stay unseen.
+  const { ctx, viewers } = world([1, 2, 3, 4, 6], (viewer, entity) => !(viewer === 4 && entity === 3))
+  moveEntity(ctx, ctx.world.entities.get(6)!, chunkKey(1, 0))
+  assert.equal(ctx.world.entities.countIn(CHUNK), 4)
+  assert.equal(viewers.get(4)!.session.visibleEntities.countIn(CHUNK), 2)
+  assert.equal(viewers.get(4)!.session.visibleEntities.countIn(chunkKey(1, 0)), 1)
+  gatherMove(ctx, moved(1, 9))
+  gatherMove(ctx, moved(3, 10))
+  await settle()
+  assert.deepEqual(viewers.get(4)!.spawned, [3])
+  assert.deepEqual(viewers.get(2)!.spawned, [], 'a viewer showing everyone in the chunk spawns nothing')
+  assert.equal(viewers.get(2)!.pushes.length, 1)
 })

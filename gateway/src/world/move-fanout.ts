@@ -14,7 +14,7 @@
 import type { ChunkKey } from '#shared/ids.ts'
 import type { EntityMoved } from '#shared/world-messages.ts'
 import type { GatewayContext } from '../gateway-context.ts'
-import { showEntity } from '../session/entity-view.ts'
+import { moveEntity, showEntity } from '../session/entity-view.ts'
 import { motionFrames } from './entity-motion.ts'
 import type { KnownEntity } from './world-router.ts'
 
@@ -47,7 +47,7 @@ export function gatherMove (ctx: GatewayContext, fact: EntityMoved): void {
   const entity = ctx.world.entities.get(fact.entityId)
   if (entity === undefined) return
   const frames = motionFrames(ctx.frames, entity, fact)
-  entity.chunk = fact.chunk
+  moveEntity(ctx, entity, fact.chunk)
   const pending = pendingOf(ctx)
   const known = pending.byEntity.get(entity.entityId)
   if (known !== undefined) {
@@ -101,16 +101,29 @@ export function writeMoves (ctx: GatewayContext, chunk: ChunkKey, movers: readon
   }
   starts[movers.length] = length
   const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts, length)
+  // The movers stand in `chunk`. A viewer showing every entity there (its count for the chunk is
+  // the registry's, less its own entity) shows every mover: no lookup per mover and viewer,
+  // which with everyone in view is N² per broadcast.
+  const { entities } = ctx.world
+  const inChunk = entities.countIn(chunk)
+  let moverIndex: Map<number, number> | undefined
   for (const viewer of ctx.world.chunkIndex.viewers(chunk)) {
-    // The common case: the viewer shows every other mover already.
     let own = -1
     let showsAll = true
-    for (let i = 0; i < movers.length; i++) {
-      const id = movers[i]!.entity.entityId
-      if (id === viewer.entityId) own = i
-      else if (!viewer.visibleEntities.has(id)) {
-        showsAll = false
-        break
+    const ownHere = entities.get(viewer.entityId)?.chunk === chunk
+    if (viewer.visibleEntities.countIn(chunk) === inChunk - (ownHere ? 1 : 0)) {
+      if (ownHere) {
+        moverIndex ??= new Map(movers.map((mover, i) => [mover.entity.entityId, i]))
+        own = moverIndex.get(viewer.entityId) ?? -1
+      }
+    } else {
+      for (let i = 0; i < movers.length; i++) {
+        const id = movers[i]!.entity.entityId
+        if (id === viewer.entityId) own = i
+        else if (!viewer.visibleEntities.has(id)) {
+          showsAll = false
+          break
+        }
       }
     }
     const { protocol } = viewer.client

@@ -13,6 +13,7 @@ import { RecentSamples } from '#shared/recent-samples.ts'
 import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerListEntry, type PlayerProfile } from '#shared/world-messages.ts'
 import type { WorldShape } from '../packets/play-packets.ts'
 import { ChunkIndex } from './chunk-index.ts'
+import { EntityRegistry } from './entity-registry.ts'
 
 /**
  * What the gateway remembers of an entity it has been told about. x/y/z/yaw/pitch are what every
@@ -68,7 +69,7 @@ export interface HandoffStats { completed: number, aborted: number, readonly lat
 /** Routes intents to world-nodes and keeps the views facts are fanned out through. */
 export class WorldRouter {
   readonly chunkIndex = new ChunkIndex()
-  readonly entities = new Map<number, KnownEntity>()
+  readonly entities = new EntityRegistry()
   readonly playerList = new Map<PlayerId, PlayerListEntry>()
   readonly handoffs: HandoffStats = { completed: 0, aborted: 0, latenciesMs: new RecentSamples(Infinity, HANDOFF_LATENCY_SAMPLES) }
   time = { worldAge: 0, timeOfDay: 0 }

@@ -14,9 +14,10 @@ import type { GatewayContext } from '../../../gateway/src/gateway-context.ts'
 import { OutboundFrames } from '../../../gateway/src/packets/outbound-frames.ts'
 import { ProtocolConnection } from '../../../gateway/src/protocol/protocol-connection.ts'
 import type { PlayerSession } from '../../../gateway/src/session/player-session.ts'
+import { ShownEntities } from '../../../gateway/src/session/shown-entities.ts'
 import { handleFact } from '../../../gateway/src/world/fact-handlers.ts'
 import { ChunkIndex } from '../../../gateway/src/world/chunk-index.ts'
-import type { KnownEntity } from '../../../gateway/src/world/world-router.ts'
+import { EntityRegistry } from '../../../gateway/src/world/entity-registry.ts'
 import { measure, report } from './measure.ts'
 
 const PLAYERS = 100
@@ -35,11 +36,14 @@ class NullSocket extends EventEmitter {
 }
 
 const chunkIndex = new ChunkIndex()
-const entities = new Map<number, KnownEntity>()
+const entities = new EntityRegistry()
 const frames = new OutboundFrames(VERSION, 256)
 const ctx = { world: { chunkIndex, entities }, frames } as unknown as GatewayContext
 const sockets: NullSocket[] = []
 const centre = chunkKey(0, 0)
+for (let i = 0; i < PLAYERS; i++) {
+  entities.add({ entityId: i + 1, playerId: `player-${i}` as PlayerId, name: `p${i}`, x: 8, y: 64, z: 8, yaw: 0, pitch: 0, onGround: true, movesSinceSync: 0, chunk: centre })
+}
 for (let i = 0; i < PLAYERS; i++) {
   const socket = new NullSocket()
   sockets.push(socket)
@@ -47,10 +51,9 @@ for (let i = 0; i < PLAYERS; i++) {
   protocol.setState('play')
   protocol.enableCompression(256)
   const entityId = i + 1
-  const session = { entityId, loaded: new Set([centre]), visibleEntities: new Set<number>(), client: { protocol } } as unknown as PlayerSession
-  for (let other = 1; other <= PLAYERS; other++) if (other !== entityId) session.visibleEntities.add(other)
+  const session = { entityId, loaded: new Set([centre]), visibleEntities: new ShownEntities(), client: { protocol } } as unknown as PlayerSession
+  for (const entity of entities.values()) if (entity.entityId !== entityId) session.visibleEntities.add(entity)
   chunkIndex.add(centre, session)
-  entities.set(entityId, { entityId, playerId: `player-${i}` as PlayerId, name: `p${i}`, x: 8, y: 64, z: 8, yaw: 0, pitch: 0, onGround: true, movesSinceSync: 0, chunk: centre })
 }
 
 let tick = 0
