@@ -31,6 +31,7 @@ export interface KnownEntity {
   onGround: boolean
   /** updates since the last absolute position (entity-motion.ts) */
   movesSinceSync: number
+  /** Changed only through moveEntity (session/entity-view.ts): the per-chunk counts of the registry and of every viewer follow it. */
   chunk: ChunkKey
 }
 
