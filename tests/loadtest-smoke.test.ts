@@ -9,6 +9,7 @@ import { MOVE_BYTES, measureIoFloor } from '../scripts/bench/io-floor/measure.ts
 import { startServer } from '../scripts/bench/server-process.ts'
 import { SERVER_NAMES, serverSpec, type ServerName } from '../scripts/bench/servers.ts'
 import { runLoadTest } from '../scripts/loadtest/run.ts'
+import { resolveOptions } from '../scripts/loadtest/options.ts'
 import { parsePrometheusText, toMetricsSample } from '../scripts/loadtest/server-metrics.ts'
 import { percentile, quantiles } from '../scripts/loadtest/report.ts'
 
@@ -35,7 +36,9 @@ for (const serverName of only === undefined ? SERVER_NAMES : [only]) describe(`l
       metricsUrl: spec.metricsUrl,
       serverPid: server.pid,
       namePrefix: 'smoke',
-      scrapeIntervalMs: 1000
+      scrapeIntervalMs: 1000,
+      // Each bot moves in a slot of its own, as independent clients would.
+      stagger: 3
     })
 
     assert.equal(report.joins.joined, 3, `joins failed: ${JSON.stringify(report.joins.failReasons)}\n${server.output()}`)
@@ -55,6 +58,14 @@ for (const serverName of only === undefined ? SERVER_NAMES : [only]) describe(`l
     const fields = ['joins', 'drops', 'traffic', 'keepAliveRtt', 'server', 'generator', 'botMinutes', 'bots', 'phasesS', 'options']
     const json = JSON.parse(JSON.stringify(report)) as Record<string, unknown>
     for (const field of fields) assert.ok(field in json, `report lacks ${field}`)
+  })
+})
+
+describe('load test options', () => {
+  test('--stagger takes 1..50 slots per tick and defaults to one burst', () => {
+    assert.equal(resolveOptions({}).stagger, 1)
+    assert.equal(resolveOptions({ stagger: 10 }).stagger, 10)
+    for (const bad of [0, 51, 2.5]) assert.throws(() => resolveOptions({ stagger: bad }), /--stagger must be an integer 1\.\.50/)
   })
 })
 

@@ -29,6 +29,8 @@ const USAGE = `usage: npm run loadtest -- [flags]
   --read-batch MS       read sockets together every MS ms instead of per packet: far less generator
                         CPU against servers that write a segment per packet, adds up to MS ms to
                         every measured round trip; 0 = off (default ${d.readBatchMs})
+  --stagger K           spread the bots' moves over K slots of each 50 ms tick, as independent
+                        clients' packets arrive, instead of one burst (default ${d.stagger})
   --help`
 
 const FLAGS = {
@@ -51,6 +53,7 @@ const FLAGS = {
   'chunks-per-tick': { type: 'string' },
   'probe-interval': { type: 'string' },
   'read-batch': { type: 'string' },
+  stagger: { type: 'string' },
   help: { type: 'boolean' }
 } as const
 
@@ -85,7 +88,8 @@ export function optionsFromArgs (args: string[]): Partial<LoadTestOptions> & { h
     viewDistance: num(values['view-distance']),
     chunksPerTick: num(values['chunks-per-tick']),
     probeIntervalMs: ms(values['probe-interval']),
-    readBatchMs: num(values['read-batch'])
+    readBatchMs: num(values['read-batch']),
+    stagger: num(values.stagger)
   }
 }
 

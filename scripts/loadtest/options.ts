@@ -37,6 +37,11 @@ export interface LoadTestOptions {
   scrapeIntervalMs: number
   /** coalesce socket reads every this many ms (0 = read at once); adds up to it to round trips */
   readBatchMs: number
+  /**
+   * Spread the bots' moves over this many slots of each 50 ms tick (bot i moves in slot i mod
+   * stagger), as independent clients' packets arrive, instead of all at once; 1 = one burst.
+   */
+  stagger: number
 }
 
 /** Defaults for everything but the target. */
@@ -62,7 +67,8 @@ export const DEFAULT_OPTIONS: LoadTestOptions = {
   chunksPerTick: 25,
   probeIntervalMs: 5000,
   scrapeIntervalMs: 2000,
-  readBatchMs: 5
+  readBatchMs: 5,
+  stagger: 1
 }
 
 /** Bounds that keep every run finite and the generator on one machine. */
@@ -109,6 +115,7 @@ export function resolveOptions (input: Partial<LoadTestOptions>): LoadTestOption
   if (!isNum(options.chunksPerTick, 0.01, 1000)) problems.push(`--chunks-per-tick must be 0.01..1000, got ${options.chunksPerTick}`)
   if (!isInt(options.probeIntervalMs, 0, 600_000)) problems.push(`--probe-interval must be 0..600 seconds, got ${options.probeIntervalMs / 1000}`)
   if (!isInt(options.scrapeIntervalMs, 100, 600_000)) problems.push(`scrape interval must be 100..600000 ms, got ${options.scrapeIntervalMs}`)
+  if (!isInt(options.stagger, 1, 50)) problems.push(`--stagger must be an integer 1..50 slots per 50 ms tick, got ${options.stagger}`)
   if (!isInt(options.readBatchMs, 0, 1000)) problems.push(`--read-batch must be an integer 0..1000 ms, got ${options.readBatchMs}`)
   if (problems.length > 0) throw new LoadTestOptionsError(problems)
   return options

@@ -74,7 +74,9 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
     }
   }
 
-  // One timer drives the ramp and every bot's movement: cheaper than a timer per bot.
+  // One timer drives the ramp and every bot's movement: cheaper than a timer per bot. With
+  // --stagger K it runs K times per tick and moves the bots of one slot each time.
+  let slot = 0
   const tick = setInterval(() => {
     const now = performance.now()
     while (bots.length < options.bots && now >= t0 + (bots.length * 1000) / options.ramp) {
@@ -84,8 +86,9 @@ export async function runLoadTest (input: Partial<LoadTestOptions>, hooks: RunHo
       bots.push(bot)
       bot.start()
     }
-    for (const bot of bots) bot.tick(now)
-  }, TICK_MS)
+    for (let i = slot; i < bots.length; i += options.stagger) bots[i]!.tick(now)
+    slot = (slot + 1) % options.stagger
+  }, TICK_MS / options.stagger)
 
   const metrics: MetricsSample[] = []
   let scrapeErrors = 0

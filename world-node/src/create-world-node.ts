@@ -294,6 +294,8 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
         connection.link.close(`unknown command ${String(message.type)}`)
       }
     })
+    // The tick due soon runs with these commands, in this wake-up, rather than on its own.
+    loop?.poke()
   }
 
   return {
