@@ -159,18 +159,6 @@ function canConnect (port: number): Promise<boolean> {
   })
 }
 
-/** A TCP port that is free right now on 127.0.0.1. */
-export function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
 /**
  * Starts the server and resolves once its game port (and metrics endpoint, if any) accept
  * connections; rejects with its output if it exits first or is not ready within readyTimeoutMs.

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, type ServerSpec } from './server-process.ts'
+import { freePort } from '../../tests/harness/free-port.ts'
+import type { ServerSpec } from './server-process.ts'
 
 /** The repository root (scripts/bench/../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')

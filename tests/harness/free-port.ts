@@ -1,19 +1,27 @@
 /**
- * Free TCP ports on loopback for test processes.
+ * Free TCP ports on loopback for test and benchmark processes.
+ *
+ * Ports come from below the kernel's ephemeral range (net.ipv4.ip_local_port_range). Asking the
+ * kernel for port 0 and releasing it, the usual trick, hands out a port that any later bind to
+ * port 0 or outgoing connection may be given before the intended server binds it: a benchmark
+ * lost a step to that when the server's own in-process auth-service took its metrics port.
+ * Below the range, only a process that names the port can take it.
  */
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 
-/** Asks the kernel for a free port on 127.0.0.1 and releases it. */
-export async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      if (address === null || typeof address === 'string') throw new Error('no port')
-      server.close(() => { resolve(address.port) })
-    })
-  })
+const LOWEST_PORT = 10_000
+/** Ports this process has handed out: never handed out twice. */
+const handedOut = new Set<number>()
+
+/** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
+function ephemeralLow (): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0])
+    return Number.isInteger(low) && low > LOWEST_PORT + 1000 ? low : 32_768
+  } catch {
+    return 32_768
+  }
 }
 
 async function isFree (port: number): Promise<boolean> {
@@ -26,11 +34,19 @@ async function isFree (port: number): Promise<boolean> {
 
 /** A base port such that `count` consecutive ports from it are free now (bounded attempts). */
 export async function freePortRange (count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000)
+  const highest = ephemeralLow() - 1
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = LOWEST_PORT + Math.floor(Math.random() * (highest - LOWEST_PORT - count + 2))
     let free = true
-    for (let i = 0; i < count && free; i++) free = await isFree(base + i)
-    if (free) return base
+    for (let i = 0; i < count && free; i++) free = !handedOut.has(base + i) && await isFree(base + i)
+    if (!free) continue
+    for (let i = 0; i < count; i++) handedOut.add(base + i)
+    return base
   }
-  throw new Error(`no ${count} consecutive free ports found`)
+  throw new Error(`no ${count} consecutive free ports found below ${highest + 1}`)
+}
+
+/** A port free on every address now, outside the ephemeral range. */
+export async function freePort (): Promise<number> {
+  return await freePortRange(1)
 }

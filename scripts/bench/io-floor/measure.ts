@@ -5,7 +5,8 @@
 import net from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, measureProcessTree, startServer } from '../server-process.ts'
+import { freePort } from '../../../tests/harness/free-port.ts'
+import { measureProcessTree, startServer } from '../server-process.ts'
 
 /** A Set Player Position frame: length, id, three doubles and the flags byte. */
 export const MOVE_BYTES = 28

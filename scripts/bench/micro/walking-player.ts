@@ -13,7 +13,7 @@ import { createLogger } from '#shared/logger.ts'
 import { readEmbeddedConfig } from '../../../embedded/config.ts'
 import { startEmbedded } from '../../../embedded/create-embedded.ts'
 import { createProtocolCodec } from '../../loadtest/protocol-codec.ts'
-import { freePort } from '../server-process.ts'
+import { freePort } from '../../../tests/harness/free-port.ts'
 import { report } from './measure.ts'
 
 const VERSION = '1.21.4'
