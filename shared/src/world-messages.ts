@@ -270,6 +270,12 @@ export interface EntitySpawned extends Placement {
   readonly entityId: number
   readonly playerId: PlayerId
   readonly name: string
+  /**
+   * Set when the entity is shown to one player that just received the chunk (the chunk's other
+   * viewers already show it): a gateway that knows the entity checks only that viewer. Absent:
+   * every viewer of the chunk.
+   */
+  readonly forViewer?: PlayerId
 }
 /** An entity moved; sent to subscribers of both the chunk it left and the one it entered. */
 export interface EntityMoved extends Placement {

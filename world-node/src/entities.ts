@@ -55,7 +55,7 @@ export function withdrawEntity (world: World, player: OnlinePlayer): void {
 /** Shows a link the players standing in a chunk it just received (except the viewer itself). */
 export function showEntitiesInChunk (world: World, connection: GatewayConnection, chunk: ChunkKey, viewer: OnlinePlayer['id']): void {
   for (const player of world.players.shownIn(chunk)) {
-    if (player.id !== viewer) world.links.send(connection, entitySpawnedOf(player))
+    if (player.id !== viewer) world.links.send(connection, { ...entitySpawnedOf(player), forViewer: viewer })
   }
 }
 

@@ -87,7 +87,15 @@ const handlers: FactTable = {
       entity = { entityId: fact.entityId, playerId: fact.playerId, name: fact.name, x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: true, movesSinceSync: 0, chunk: fact.chunk }
       ctx.world.entities.add(entity)
     }
-    for (const viewer of ctx.world.chunkIndex.viewers(fact.chunk)) {
+    const viewers = ctx.world.chunkIndex.viewers(fact.chunk)
+    if (known !== undefined && fact.forViewer !== undefined) {
+      // Shown to the one player who just got the chunk: asking every viewer of it instead was N
+      // checks for each of the N players re-announced to every joining player, N² per join.
+      const viewer = ctx.players.session(fact.forViewer)
+      if (viewer !== undefined && viewer.entityId !== fact.entityId && viewers.has(viewer) && !viewer.visibleEntities.has(fact.entityId)) showEntity(ctx, viewer, entity)
+      return
+    }
+    for (const viewer of viewers) {
       if (viewer.entityId === fact.entityId || viewer.visibleEntities.has(fact.entityId)) continue
       showEntity(ctx, viewer, entity)
     }
