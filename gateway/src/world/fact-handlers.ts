@@ -88,14 +88,13 @@ const handlers: FactTable = {
       ctx.world.entities.add(entity)
     }
     const viewers = ctx.world.chunkIndex.viewers(fact.chunk)
-    if (known !== undefined && fact.forViewer !== undefined) {
-      // Shown to the one player who just got the chunk: asking every viewer of it instead was N
-      // checks for each of the N players re-announced to every joining player, N² per join.
-      const viewer = ctx.players.session(fact.forViewer)
-      if (viewer !== undefined && viewer.entityId !== fact.entityId && viewers.has(viewer) && !viewer.visibleEntities.has(fact.entityId)) showEntity(ctx, viewer, entity)
-      return
-    }
-    for (const viewer of viewers) {
+    // A known entity re-announced for the one player who just got the chunk is checked against
+    // that viewer only: asking every viewer of the chunk was N checks for each of the N players
+    // re-announced to every joining player, N² per join.
+    const forOne = known !== undefined && fact.forViewer !== undefined
+    const one = forOne ? ctx.players.session(fact.forViewer) : undefined
+    const candidates = !forOne ? viewers : one !== undefined && viewers.has(one) ? [one] : []
+    for (const viewer of candidates) {
       if (viewer.entityId === fact.entityId || viewer.visibleEntities.has(fact.entityId)) continue
       showEntity(ctx, viewer, entity)
     }
