@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { renderChart } from '../scripts/bench/chart.ts'
-import { botLadder, capacityOf, comparisonPanels, hasBroken, isHealthy, ratio, type StepResult } from '../scripts/bench/comparison.ts'
+import { botLadder, capacityOf, comparisonPanels, hasBroken, isHealthy, medianStep, pairedCpuRatios, ratio, type StepResult } from '../scripts/bench/comparison.ts'
 import { MOVE_BYTES, measureIoFloor } from '../scripts/bench/io-floor/measure.ts'
 import { startServer } from '../scripts/bench/server-process.ts'
 import { SERVER_NAMES, serverSpec, type ServerName } from '../scripts/bench/servers.ts'
@@ -145,6 +145,21 @@ describe('bench:compare', () => {
     assert.equal(hasBroken([step(10, dip), step(20, dip)], 50), false, 'measured through 50 bots for the comparison')
     assert.equal(hasBroken([step(10, dip), step(20, dip), step(50, dip)], 50), true)
     assert.equal(hasBroken([step(10, { error: 'did not start', healthy: false })], 50), true)
+  })
+
+  test('with --repeat a step is its median-CPU run, healthy only if every run was, with every run\'s CPU', () => {
+    const runs = [step(20, { cpuSecondsPerBotMinute: 0.12, joinP99Ms: 1 }), step(20, { cpuSecondsPerBotMinute: 0.09, joinP99Ms: 2 }), step(20, { cpuSecondsPerBotMinute: 0.1, joinP99Ms: 3, tpsMin: 18, healthy: false })]
+    const median = medianStep(runs)
+    assert.equal(median.cpuSecondsPerBotMinute, 0.1)
+    assert.equal(median.joinP99Ms, 3, 'the figures of one real run, not a mix')
+    assert.equal(median.healthy, false, 'one unhealthy run makes the step unhealthy')
+    assert.deepEqual(median.cpuRuns, [0.12, 0.09, 0.1])
+    assert.equal(medianStep([runs[0]!, runs[1]!]).cpuSecondsPerBotMinute, 0.09, 'the lower middle of an even count')
+    assert.equal(medianStep([step(20, { cpuSecondsPerBotMinute: null, error: 'did not start', healthy: false }), runs[0]!, runs[1]!]).cpuSecondsPerBotMinute, 0.12, 'a run without a figure sorts last')
+    const single = medianStep([runs[0]!])
+    assert.equal(single.cpuRuns, undefined, 'one run is reported as before')
+    assert.deepEqual(pairedCpuRatios(median, medianStep([step(20, { cpuSecondsPerBotMinute: 1.2 }), step(20, { cpuSecondsPerBotMinute: 0.9 })])), [0.1, 0.1])
+    assert.deepEqual(pairedCpuRatios(single, step(20, { cpuSecondsPerBotMinute: 1 })), [0.12])
   })
 
   test('the chart renders well-formed SVG with a point per step and escaped labels', () => {

@@ -10,6 +10,8 @@ const USAGE = `usage: npm run bench:compare -- [flags]
   --max-n N            largest bot count to try (default 400); steps are 10, 20, 50, 100, 200, 400, 800, ...
   --servers LIST       comma-separated, from ${SERVER_NAMES.join(',')} (default both)
   --compare-through N  both servers run every step up to N bots even when unhealthy (default 50)
+  --repeat K           runs per server and N, in turns (Tessera, flying-squid, Tessera, ...), each
+                       step reporting its median-CPU run and every run's CPU (default 1)
 ${loadFlagUsage(LOAD_DEFAULTS)}
   --help`
 
@@ -21,6 +23,7 @@ function parse (args: string[]): ComparisonOptions | 'help' {
       'max-n': { type: 'string', default: '400' },
       servers: { type: 'string', default: SERVER_NAMES.join(',') },
       'compare-through': { type: 'string', default: '50' },
+      repeat: { type: 'string', default: '1' },
       ...loadFlagOptions(LOAD_DEFAULTS),
       help: { type: 'boolean' }
     }
@@ -34,6 +37,7 @@ function parse (args: string[]): ComparisonOptions | 'help' {
     servers: servers as ServerName[],
     maxN: problems.int('max-n', values['max-n'], 1, 5000),
     compareThrough: problems.int('compare-through', values['compare-through'], 0, 5000),
+    repeat: problems.int('repeat', values.repeat, 1, 20),
     ...readLoadFlags(values, problems)
   }
   problems.throwIfAny()

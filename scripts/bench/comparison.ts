@@ -18,6 +18,11 @@ export interface ComparisonOptions extends LoadFlags {
    * servers at 20 and 50 bots); past it, a broken server is not loaded further.
    */
   compareThrough: number
+  /**
+   * Runs per server and N, taken in turns (Tessera, flying-squid, Tessera, ...) so that a change in
+   * the shared machine's speed falls on both; each step then reports its median run.
+   */
+  repeat: number
 }
 
 /** The numbers a step contributes to the comparison. */
@@ -44,6 +49,8 @@ export interface StepResult {
   /** server failed to start, or the run threw */
   error: string | null
   healthy: boolean
+  /** with --repeat, the CPU-seconds per bot-minute of every run of this step, in run order */
+  cpuRuns?: Array<number | null>
 }
 
 /** Bot counts 10, 20, 50, 100, 200, 400, then doubling, up to maxN (always included if smaller). */
@@ -75,6 +82,9 @@ export function ratio (a: number | null, b: number | null): number | null {
   if (a === null || b === null || b === 0) return null
   return Number((a / b).toFixed(3))
 }
+
+/** Tessera ÷ flying-squid at one N; with --repeat, also the CPU ratio of each pair of runs. */
+export type StepRatios = Record<string, number | null | Array<number | null>>
 
 /** Tessera ÷ flying-squid for the comparable measures of one N. */
 export function ratiosOf (tessera: StepResult, flyingSquid: StepResult): Record<string, number | null> {
@@ -118,6 +128,26 @@ export function stepFromReport (n: number, idleRssMb: number, report: LoadTestRe
   return step
 }
 
+/**
+ * One step out of the repeated runs of a server at one N: the run with the median CPU per
+ * bot-minute (the lower middle one for an even count; runs without a figure sort last), healthy
+ * only if every run was, with every run's CPU figure.
+ */
+export function medianStep (runs: readonly StepResult[]): StepResult {
+  if (runs.length === 0) throw new Error('medianStep needs at least one run')
+  const byCpu = [...runs].sort((a, b) => (a.cpuSecondsPerBotMinute ?? Infinity) - (b.cpuSecondsPerBotMinute ?? Infinity))
+  const median = byCpu[Math.floor((byCpu.length - 1) / 2)]!
+  if (runs.length === 1) return median
+  return { ...median, healthy: runs.every((run) => run.healthy), cpuRuns: runs.map((run) => run.cpuSecondsPerBotMinute) }
+}
+
+/** Tessera ÷ flying-squid CPU of each pair of runs taken in turn (the i-th of each). */
+export function pairedCpuRatios (tessera: StepResult, flyingSquid: StepResult): Array<number | null> {
+  const t = tessera.cpuRuns ?? [tessera.cpuSecondsPerBotMinute]
+  const f = flyingSquid.cpuRuns ?? [flyingSquid.cpuSecondsPerBotMinute]
+  return Array.from({ length: Math.min(t.length, f.length) }, (_, i) => ratio(t[i] ?? null, f[i] ?? null))
+}
+
 function failedStep (n: number, error: string): StepResult {
   return {
     n, joined: 0, failed: n, dropped: 0, failReasons: {}, dropReasons: {}, cpuSecondsPerBotMinute: null, idleRssMb: 0, rssMb: null, rssMbPerBot: null, addedRssMbPerBot: null,
@@ -130,7 +160,7 @@ export interface ComparisonResult {
   startedAt: string
   options: ComparisonOptions
   steps: Record<ServerName, StepResult[]>
-  ratios: Record<string, Record<string, number | null>>
+  ratios: Record<string, StepRatios>
   capacity: Record<ServerName, number | null>
   reports: Record<string, LoadTestReport>
 }
@@ -182,6 +212,31 @@ export function hasBroken (steps: readonly StepResult[], compareThrough = 0): bo
   return tail.length === UNHEALTHY_STEPS_TO_BREAK && tail.every((step) => !step.healthy)
 }
 
+/** One run of the load at `n` bots against a freshly started server. */
+async function measureStep (name: ServerName, n: number, options: ComparisonOptions, log: (line: string) => void, signal?: AbortSignal): Promise<{ step: StepResult, report?: LoadTestReport }> {
+  const spec = await serverSpec(name, { version: options.version, viewDistance: options.viewDistance })
+  try {
+    const server = await startServer(spec)
+    try {
+      const idleRssMb = measureProcessTree(server.pid).rssBytes / (1024 * 1024)
+      const report = await runLoadTest({
+        host: '127.0.0.1',
+        port: spec.port,
+        ...loadTestSettings(options),
+        bots: n,
+        metricsUrl: spec.metricsUrl,
+        serverPid: server.pid,
+        namePrefix: 'bench'
+      }, { log: (line) => log(`   ${line}`), ...(signal === undefined ? {} : { signal }) })
+      return { step: stepFromReport(n, Number(idleRssMb.toFixed(1)), report), report }
+    } finally {
+      await server.stop()
+    }
+  } catch (err) {
+    return { step: failedStep(n, (err as Error).message) }
+  }
+}
+
 /**
  * Runs the comparison: for each N of the ladder, each server not yet broken gets a fresh start,
  * the load, and a stop. Writes <outDir>/compare-<time>.json and .svg; returns the result.
@@ -195,42 +250,34 @@ export async function runComparison (options: ComparisonOptions, log: (line: str
   log(STEP_HEADER)
   for (const n of botLadder(options.maxN)) {
     if (aborted() || broken.size === options.servers.length) break
-    for (const name of options.servers) {
-      if (broken.has(name) || aborted()) continue
-      log(`-- ${name}, ${n} bots: starting server`)
-      const spec = await serverSpec(name, { version: options.version, viewDistance: options.viewDistance })
-      let step: StepResult
-      try {
-        const server = await startServer(spec)
-        try {
-          const idleRssMb = measureProcessTree(server.pid).rssBytes / (1024 * 1024)
-          const report = await runLoadTest({
-            host: '127.0.0.1',
-            port: spec.port,
-            ...loadTestSettings(options),
-            bots: n,
-            metricsUrl: spec.metricsUrl,
-            serverPid: server.pid,
-            namePrefix: 'bench'
-          }, { log: (line) => log(`   ${line}`), ...(signal === undefined ? {} : { signal }) })
-          reports[`${name}@${n}`] = report
-          step = stepFromReport(n, Number(idleRssMb.toFixed(1)), report)
-        } finally {
-          await server.stop()
-        }
-      } catch (err) {
-        step = failedStep(n, (err as Error).message)
+    const loaded = options.servers.filter((name) => !broken.has(name))
+    const runs = new Map<ServerName, StepResult[]>(loaded.map((name) => [name, []]))
+    for (let run = 1; run <= options.repeat; run++) {
+      for (const name of loaded) {
+        if (aborted()) break
+        const label = options.repeat > 1 ? `${name}@${n}#${run}` : `${name}@${n}`
+        log(`-- ${name}, ${n} bots${options.repeat > 1 ? `, run ${run} of ${options.repeat}` : ''}: starting server`)
+        const { step, report } = await measureStep(name, n, options, log, signal)
+        if (report !== undefined) reports[label] = report
+        runs.get(name)!.push(step)
+        if (options.repeat > 1) log(formatStep(name, step))
       }
+    }
+    for (const name of loaded) {
+      const done = runs.get(name)!
+      if (done.length === 0) continue
+      const step = medianStep(done)
       steps[name].push(step)
       if (hasBroken(steps[name], options.compareThrough)) broken.add(name)
-      log(formatStep(name, step))
+      log(options.repeat > 1 ? `${formatStep(name, step)} (median of ${done.length})` : formatStep(name, step))
     }
   }
 
-  const ratios: Record<string, Record<string, number | null>> = {}
+  const ratios: Record<string, StepRatios> = {}
   for (const t of steps.tessera ?? []) {
     const f = (steps['flying-squid'] ?? []).find((s) => s.n === t.n)
-    if (f !== undefined) ratios[String(t.n)] = ratiosOf(t, f)
+    if (f === undefined) continue
+    ratios[String(t.n)] = options.repeat > 1 ? { ...ratiosOf(t, f), cpuRuns: pairedCpuRatios(t, f) } : ratiosOf(t, f)
   }
   const capacity = Object.fromEntries(options.servers.map((name) => [name, capacityOf(steps[name])])) as Record<ServerName, number | null>
   const result: ComparisonResult = { startedAt: startedAt.toISOString(), options, steps, ratios, capacity, reports }
