@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { EARLY_TICK_MS, startTickLoop, TICK_MS, type TickTimers } from './tick-loop.ts'
+import { EARLY_TICK_MS, INPUT_LOCK_TICKS, startTickLoop, TICK_MS, type TickTimers, WATCHDOG_TICKS } from './tick-loop.ts'
 
 /** A clock and timers that move only when the test says so. */
 class ManualTimers implements TickTimers {
@@ -8,10 +8,16 @@ class ManualTimers implements TickTimers {
   #timeouts = new Map<number, { at: number, run: () => void }>()
   #immediates = new Map<number, () => void>()
   #ids = 0
+  /**
+   * Timeouts armed so far: the wake-ups the loop's timers cost. Node never moves its one libuv
+   * timer later when a timer is cleared, so a cleared timer still wakes the process.
+   */
+  armed = 0
 
   now (): number { return this.time }
   setTimeout (run: () => void, ms: number): unknown {
     const id = ++this.#ids
+    this.armed++
     this.#timeouts.set(id, { at: this.time + ms, run })
     return id
   }
@@ -83,13 +89,85 @@ describe('tick loop', () => {
     const timers = new ManualTimers()
     let ticks = 0
     const loop = startTickLoop(() => { ticks++ }, TICK_MS, timers)
-    for (let ms = 0; ms < 1000; ms++) {
+    for (let ms = 0; ms < 3000; ms++) {
       timers.advance(1)
       loop.poke()
       timers.endTurn()
     }
     loop.stop()
-    assert.equal(ticks, 1000 / TICK_MS)
+    assert.equal(ticks, 3000 / TICK_MS, 'in timer mode and in input mode alike')
+  })
+
+  /** Pokes once per interval, `phase` ms after each tick's ideal due time, for `intervals` intervals. */
+  function pokeEveryInterval (timers: ManualTimers, loop: { poke (): void }, phase: number, intervals: number): void {
+    for (let i = 0; i < intervals; i++) {
+      const dueIn = TICK_MS - ((timers.time - 1000) % TICK_MS)
+      timers.advance((dueIn + phase) % TICK_MS === 0 ? TICK_MS : (dueIn + phase) % TICK_MS)
+      loop.poke()
+      timers.endTurn()
+    }
+  }
+
+  it('with work every interval, ticks in the work\'s wake-ups instead of waking for a timer each tick', () => {
+    for (const phase of [-EARLY_TICK_MS, -3, 0, 18, TICK_MS - EARLY_TICK_MS - 1]) {
+      const timers = new ManualTimers()
+      const ticks: number[] = []
+      const loop = startTickLoop(() => ticks.push(timers.time), TICK_MS, timers)
+      pokeEveryInterval(timers, loop, phase, INPUT_LOCK_TICKS + 2)
+      const armedBefore = timers.armed
+      const ticksBefore = ticks.length
+      pokeEveryInterval(timers, loop, phase, 100)
+      const ran = ticks.slice(ticksBefore)
+      assert.equal(ran.length, 100, `phase ${phase}: one tick per interval`)
+      for (const at of ran) {
+        const late = ((at - 1000) % TICK_MS + TICK_MS) % TICK_MS
+        assert.equal(late, (phase + TICK_MS) % TICK_MS, `phase ${phase}: each tick ran in a poke's turn`)
+      }
+      assert.ok(timers.armed - armedBefore <= Math.ceil(100 / WATCHDOG_TICKS), `phase ${phase}: ${timers.armed - armedBefore} timers armed in 100 intervals`)
+      loop.stop()
+      assert.equal(timers.pending, 0)
+    }
+  })
+
+  it('when the work stops, runs the waiting tick within WATCHDOG_TICKS + 1 intervals and goes back to its timer', () => {
+    const timers = new ManualTimers()
+    const ticks: number[] = []
+    const loop = startTickLoop(() => ticks.push(timers.time), TICK_MS, timers)
+    pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
+    const lastWorked = ticks.at(-1)!
+    const nextDue = lastWorked - 5 + TICK_MS
+    timers.advance(20 * TICK_MS)
+    const [first, ...rest] = ticks.filter((at) => at > lastWorked)
+    assert.ok(first !== undefined && first - nextDue <= (WATCHDOG_TICKS + 1) * TICK_MS, `the tick due at ${nextDue} ran at ${first}`)
+    const tail = rest.slice(-10)
+    assert.equal(tail.length, 10)
+    tail.reduce((previous, at) => {
+      assert.equal(at - previous, TICK_MS, 'then one tick per interval on the timer')
+      return at
+    })
+    assert.equal((tail.at(-1) ?? 1) % TICK_MS, 0, 'back on the ideal timeline')
+    loop.stop()
+  })
+
+  it('catches up after a slow tick in input mode', () => {
+    const timers = new ManualTimers()
+    let ticks = 0
+    let slow = false
+    const loop = startTickLoop(() => {
+      ticks++
+      if (slow) {
+        slow = false
+        timers.time += 3 * TICK_MS
+      }
+    }, TICK_MS, timers)
+    pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
+    const before = ticks
+    const started = timers.time
+    slow = true
+    pokeEveryInterval(timers, loop, 5, 20)
+    const elapsed = timers.time - started
+    assert.equal(ticks - before, Math.round(elapsed / TICK_MS), 'the ticks the slow one held up ran, none twice')
+    loop.stop()
   })
 
   it('stop cancels the pending tick, poked or timed', () => {
