@@ -101,8 +101,8 @@ describe('tick loop', () => {
   /** Pokes once per interval, `phase` ms after each tick's ideal due time, for `intervals` intervals. */
   function pokeEveryInterval (timers: ManualTimers, loop: { poke (): void }, phase: number, intervals: number): void {
     for (let i = 0; i < intervals; i++) {
-      const dueIn = TICK_MS - ((timers.time - 1000) % TICK_MS)
-      timers.advance((dueIn + phase) % TICK_MS === 0 ? TICK_MS : (dueIn + phase) % TICK_MS)
+      const sincePoke = ((timers.time - 1000 - phase) % TICK_MS + TICK_MS) % TICK_MS
+      timers.advance(TICK_MS - sincePoke)
       loop.poke()
       timers.endTurn()
     }
