@@ -15,6 +15,7 @@ import { WorldCommand, WorldFact, type PlayerProfile, type PlayerSnapshot } from
 import {
   borderBetween, handOff, knownInventory, linkGateway, move, snapshotAt, startCluster as startFixtureCluster, type Cluster, type Side
 } from '../world-node/src/testing/cluster-fixtures.ts'
+import { REGION_RETRY_MS } from '../world-node/src/regions.ts'
 import { makeProfile } from '../world-node/src/testing/scripted-gateway.ts'
 import { terrain } from '../world-node/src/testing/world-fixtures.ts'
 import { startRedis } from './harness/redis.ts'
@@ -78,6 +79,58 @@ void describe('world-nodes in distributed mode', () => {
     const servedByA = a.gateway.inbox.filter((m) => m.type === WorldFact.ChunkData).map((m) => m.type === WorldFact.ChunkData ? regionOfChunk(m.column.x, m.column.z, 1) : '')
     for (const region of servedByA) assert.equal(placeRegion(region as RegionId, nodes), a.id)
     for (const side of [a, b]) side.gateway.send({ type: WorldCommand.UnsubscribeChunks, playerId: viewer.id, chunks })
+  })
+
+  void it('serves a subscribed chunk once another node lets the lease of its region go', async () => {
+    // Two regions placed on A that no other test uses: one whose lease another node still holds
+    // (a hand-over in progress), one free.
+    const placedOnA: Array<{ x: number, z: number }> = []
+    for (let x = 0; placedOnA.length < 2; x++) if (placeRegion(regionOfChunk(x, 300, 1), nodes) === a.id) placedOnA.push({ x, z: 300 })
+    const [held, free] = placedOnA as [{ x: number, z: number }, { x: number, z: number }]
+    const region = regionOfChunk(held.x, held.z, 1)
+    const leases = new RedisRegionLeases(redis, { prefix: cluster.prefix })
+    const ghost = toNodeId('node-leaving')
+    const grant = await leases.acquire(region, ghost, 60_000)
+    assert.ok(grant !== null)
+    const viewer = makeProfile('Patient')
+    a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: viewer.id, chunks: [held] })
+    a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: viewer.id, chunks: [free] })
+    // A asked for both leases in that order on one Redis connection: the free chunk's arrival
+    // means the held region's acquisition has already been refused.
+    await a.gateway.expect(WorldFact.ChunkData, (m) => m.column.x === free.x && m.column.z === free.z)
+    assert.ok(!a.gateway.has(WorldFact.ChunkData, (m) => m.column.x === held.x && m.column.z === held.z))
+    assert.ok(!a.running.node.regionsOwned().regions.includes(region))
+    // The other node finishes its hand-over; the viewer, still subscribed, gets the chunk.
+    assert.equal(await leases.release(region, ghost, grant.epoch), true)
+    await a.gateway.expect(WorldFact.ChunkData, (m) => m.column.x === held.x && m.column.z === held.z)
+    assert.ok(a.running.node.regionsOwned().regions.includes(region))
+    a.gateway.send({ type: WorldCommand.UnsubscribeChunks, playerId: viewer.id, chunks: [held, free] })
+  })
+
+  void it('stops asking for a region whose chunks were unsubscribed while its lease was held elsewhere', async () => {
+    const placedOnA: Array<{ x: number, z: number }> = []
+    for (let x = 0; placedOnA.length < 2; x++) if (placeRegion(regionOfChunk(x, 310, 1), nodes) === a.id) placedOnA.push({ x, z: 310 })
+    const [held, free] = placedOnA as [{ x: number, z: number }, { x: number, z: number }]
+    const region = regionOfChunk(held.x, held.z, 1)
+    const leases = new RedisRegionLeases(redis, { prefix: cluster.prefix })
+    const ghost = toNodeId('node-leaving')
+    const grant = await leases.acquire(region, ghost, 60_000)
+    assert.ok(grant !== null)
+    const viewer = makeProfile('Fickle')
+    a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: viewer.id, chunks: [held] })
+    a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: viewer.id, chunks: [free] })
+    await a.gateway.expect(WorldFact.ChunkData, (m) => m.column.x === free.x && m.column.z === free.z)
+    // The viewer walked away before the lease came free: nothing is acquired for it any more.
+    a.gateway.send({ type: WorldCommand.UnsubscribeChunks, playerId: viewer.id, chunks: [held] })
+    assert.equal(await leases.release(region, ghost, grant.epoch), true)
+    // A negative: three retry periods pass, then a round trip through A's tick shows it has run since.
+    await new Promise((resolve) => setTimeout(resolve, 3 * REGION_RETRY_MS))
+    const other = makeProfile('Later')
+    a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: other.id, chunks: [free] })
+    await a.gateway.expect(WorldFact.ChunkCached, (m) => m.playerId === other.id && m.x === free.x)
+    assert.ok(!a.running.node.regionsOwned().regions.includes(region))
+    assert.equal(await leases.holder(region), null)
+    for (const player of [viewer, other]) a.gateway.send({ type: WorldCommand.UnsubscribeChunks, playerId: player.id, chunks: [free] })
   })
 
   void it('hands a player walking into a region of the other node over, with its entity id and inventory', async () => {

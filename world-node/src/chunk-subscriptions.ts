@@ -11,6 +11,7 @@ import { WorldFact, type ChunkColumnData, type ResendChunk, type SubscribeChunks
 import type { ChunkRequest } from './chunk-service.ts'
 import { showEntitiesInChunk } from './entities.ts'
 import type { GatewayConnection } from './gateway-links.ts'
+import { REGION_RETRY_MS } from './regions.ts'
 import type { World } from './world.ts'
 
 /** Most chunks one message may name: a full view of distance 32. */
@@ -49,7 +50,23 @@ export function subscribeChunks (world: World, connection: GatewayConnection, co
     world.regions.whenOwned(region, (owned) => {
       // Only the chunks not unsubscribed meanwhile.
       const still = chunks.filter(({ x, z }) => pending.delete(`${command.playerId}|${chunkKey(x, z)}`))
-      if (owned && still.length > 0 && !connection.link.closed) subscribeChunks(world, connection, { ...command, chunks: still })
+      if (still.length === 0 || connection.link.closed) return
+      const retry = { ...command, chunks: still }
+      if (owned) {
+        subscribeChunks(world, connection, retry)
+        return
+      }
+      // No grant: another node still holds the lease (it is handing the region over, or it
+      // died and the lease has yet to expire). Ask again while placement names this node; the
+      // player still views these chunks and gets no other chance to receive them.
+      if (world.regions.want(region) === 'elsewhere') return
+      for (const { x, z } of still) pending.add(`${command.playerId}|${chunkKey(x, z)}`)
+      setTimeout(() => {
+        world.enqueue(() => {
+          const wanted = still.filter(({ x, z }) => pending.delete(`${command.playerId}|${chunkKey(x, z)}`))
+          if (wanted.length > 0 && !connection.link.closed) subscribeChunks(world, connection, { ...command, chunks: wanted })
+        })
+      }, REGION_RETRY_MS).unref()
     })
   }
 }

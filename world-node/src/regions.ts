@@ -11,6 +11,9 @@ import { parseChunkKey } from '#shared/coords.ts'
 /** How a needed region stands: owned now, being acquired, or placed on another node. */
 export type RegionAvailability = 'owned' | 'pending' | 'elsewhere'
 
+/** A region that could not be acquired (another node still holds its lease) is asked for again after this. */
+export const REGION_RETRY_MS = 500
+
 /** Which regions this node may serve and write. */
 export interface RegionOwnership {
   /** True for the embedded node, which owns every region. */

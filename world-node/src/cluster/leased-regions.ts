@@ -13,7 +13,7 @@ import type { NodeId, RegionId } from '#shared/ids.ts'
 import type { Logger } from '#shared/logger.ts'
 import type { RedisRegionLeases } from '#shared/cluster/leases.ts'
 import { placeRegion } from '#shared/cluster/placement.ts'
-import type { RegionAvailability, RegionHooks, RegionOwnership } from '../regions.ts'
+import { REGION_RETRY_MS, type RegionAvailability, type RegionHooks, type RegionOwnership } from '../regions.ts'
 import type { RedisWorldStore } from './redis-world-store.ts'
 
 /** Settings of a LeasedRegions. */
@@ -33,7 +33,7 @@ interface Owned { readonly epoch: number, lastUsed: number }
 export const IDLE_RELEASE_MS = 30_000
 
 /** A region whose lease could not be granted is not asked for again sooner than this. */
-export const ACQUIRE_RETRY_MS = 500
+const ACQUIRE_RETRY_MS = REGION_RETRY_MS
 
 /** Ownership by Redis leases and rendezvous placement. */
 export class LeasedRegions implements RegionOwnership {
