@@ -23,6 +23,7 @@
  * (three paired runs).
  */
 import { performance } from 'node:perf_hooks'
+import { holdTurnEnd } from '#shared/turn-end.ts'
 
 /** Milliseconds per tick at 20 TPS. */
 export const TICK_MS = 50
@@ -65,7 +66,12 @@ const runtimeTimers: TickTimers = {
   now: () => performance.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => { clearTimeout(timer as NodeJS.Timeout) },
-  setImmediate: (run) => setImmediate(run),
+  setImmediate: (run) => {
+    const immediate = setImmediate(run)
+    // What the tick writes leaves in this turn, not after another poll (shared/turn-end.ts).
+    holdTurnEnd()
+    return immediate
+  },
   clearImmediate: (immediate) => { clearImmediate(immediate as NodeJS.Immediate) }
 }
 

@@ -7,6 +7,7 @@
 import { createCipheriv, createDecipheriv, type Cipheriv, type Decipheriv } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { TesseraError } from '#shared/errors.ts'
+import { atTurnEnd } from '#shared/turn-end.ts'
 import { compressPacket, decompressFrame, frame } from './compression.ts'
 import { FrameDecoder } from './frame-decoder.ts'
 import { codecFor, type PacketCodec, type ProtocolState, type RawPacket } from './packet-codec.ts'
@@ -15,15 +16,13 @@ import { codecFor, type PacketCodec, type ProtocolState, type RawPacket } from '
 export const MAX_OUTBOUND_BUFFER = 16 * 1024 * 1024
 
 /**
- * Connections holding frames written during this event-loop turn. One setImmediate flushes them
- * all, so a tick's worth of packets to one client leaves in one socket write (one syscall, and
- * usually one TCP segment) instead of one per packet.
+ * Connections holding frames written during this event-loop turn. They are all flushed at the
+ * turn's end (shared/turn-end.ts), so a tick's worth of packets to one client leaves in one
+ * socket write (one syscall, and usually one TCP segment) instead of one per packet.
  */
 const unflushed = new Set<ProtocolConnection>()
-let flushScheduled = false
 
 function flushAll (): void {
-  flushScheduled = false
   for (const connection of unflushed) connection.flush()
   unflushed.clear()
 }
@@ -130,10 +129,7 @@ export class ProtocolConnection {
       // What the socket still holds changes only when this turn's frames are flushed.
       this.#socketBacklog = this.socket.writableLength
       unflushed.add(this)
-      if (!flushScheduled) {
-        flushScheduled = true
-        setImmediate(flushAll)
-      }
+      atTurnEnd(flushAll)
     }
     if (this.#socketBacklog + this.#pendingBytes > MAX_OUTBOUND_BUFFER) {
       this.#fail(new TesseraError('GW_KEEPALIVE_TIMEOUT', 'client is not reading (outbound buffer full)'))
