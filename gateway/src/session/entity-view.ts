@@ -29,8 +29,8 @@ export function showListedPlayer (ctx: GatewayContext, entity: KnownEntity): voi
   }
 }
 
-/** An entity stands in another chunk: the registry's counts and every viewer's follow. */
+/** An entity stands in another chunk: the registry's index and the counts of its viewers follow. */
 export function moveEntity (ctx: GatewayContext, entity: KnownEntity, chunk: ChunkKey): void {
   if (!ctx.world.entities.moveTo(entity, chunk)) return
-  for (const viewer of ctx.players.sessions()) viewer.visibleEntities.moved(entity.entityId, chunk)
+  for (const viewer of ctx.world.entityViewers.of(entity.entityId)) viewer.visibleEntities.moved(entity.entityId, chunk)
 }

@@ -42,7 +42,7 @@ export class PlayerSession {
   /** Chunks the client has received and not unloaded. */
   readonly loaded = new Set<ChunkKey>()
   /** Entities the client currently shows. */
-  readonly visibleEntities = new ShownEntities()
+  readonly visibleEntities: ShownEntities<PlayerSession>
   inventory: Array<ItemStack | null> = []
   selectedSlot = 0
   #inventoryStateId = 0
@@ -63,6 +63,7 @@ export class PlayerSession {
     this.client = client
     this.playerId = playerId
     this.name = name
+    this.visibleEntities = new ShownEntities(client.ctx.world.entityViewers, this)
   }
 
   /** Sends an intent to the world-node that owns this player. */
@@ -159,9 +160,11 @@ export class PlayerSession {
     const keys = new Set(this.#pendingEntityChunks)
     this.#pendingEntityChunks = []
     const { ctx } = this.client
-    for (const entity of ctx.world.entities.values()) {
-      if (!keys.has(entity.chunk) || entity.entityId === this.entityId || this.visibleEntities.has(entity.entityId)) continue
-      showEntity(ctx, this, entity)
+    for (const key of keys) {
+      for (const entity of [...ctx.world.entities.inChunk(key)]) {
+        if (entity.entityId === this.entityId || this.visibleEntities.has(entity.entityId)) continue
+        showEntity(ctx, this, entity)
+      }
     }
   }
 
@@ -236,5 +239,6 @@ export class PlayerSession {
     this.subscribed.clear()
     this.#viewCentre = undefined
     this.loaded.clear()
+    this.visibleEntities.clear()
   }
 }

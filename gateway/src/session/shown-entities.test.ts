@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { chunkKey } from '#shared/coords.ts'
 import type { PlayerId } from '#shared/ids.ts'
 import { EntityRegistry } from '../world/entity-registry.ts'
+import { EntityViewers } from '../world/entity-viewers.ts'
 import type { KnownEntity } from '../world/world-router.ts'
 import { ShownEntities } from './shown-entities.ts'
 
@@ -32,7 +33,7 @@ test('the registry counts the entities of each chunk through adds, moves and rem
 })
 
 test('a client\'s shown entities are counted under the chunk each was last seen in', () => {
-  const shown = new ShownEntities()
+  const shown = new ShownEntities(new EntityViewers<string>(), 'viewer')
   shown.add(entity(1))
   shown.add(entity(2))
   shown.add(entity(1, B))
@@ -44,4 +45,40 @@ test('a client\'s shown entities are counted under the chunk each was last seen 
   assert.equal(shown.delete(1), true)
   assert.equal(shown.has(1), false)
   assert.equal(shown.countIn(B), 1)
+})
+
+test('the registry lists the entities of each chunk as they move', () => {
+  const registry = new EntityRegistry()
+  const one = entity(1)
+  const two = entity(2)
+  registry.add(one)
+  registry.add(two)
+  assert.deepEqual([...registry.inChunk(A)], [one, two])
+  registry.moveTo(one, B)
+  assert.deepEqual([[...registry.inChunk(A)], [...registry.inChunk(B)]], [[two], [one]])
+  // A stale copy of an entity (replaced under its id) moves without touching the index.
+  const stale = { ...two }
+  registry.add(entity(2))
+  registry.moveTo(stale, B)
+  assert.deepEqual([...registry.inChunk(B)], [one])
+  registry.delete(1)
+  registry.delete(2)
+  assert.deepEqual([registry.inChunk(A).size, registry.inChunk(B).size], [0, 0])
+})
+
+test('every viewer\'s shown entities are indexed by entity, and cleared with the viewer', () => {
+  const viewers = new EntityViewers<string>()
+  const alice = new ShownEntities(viewers, 'alice')
+  const bob = new ShownEntities(viewers, 'bob')
+  alice.add(entity(1))
+  alice.add(entity(2))
+  bob.add(entity(1))
+  assert.deepEqual([...viewers.of(1)], ['alice', 'bob'])
+  assert.deepEqual([...viewers.of(2)], ['alice'])
+  alice.add(entity(1, B))
+  assert.deepEqual([...viewers.of(1)].sort(), ['alice', 'bob'], 'shown again: still one viewer')
+  bob.delete(1)
+  assert.deepEqual([...viewers.of(1)], ['alice'])
+  alice.clear()
+  assert.deepEqual([viewers.of(1).size, viewers.of(2).size, viewers.size, alice.size], [0, 0, 0, 0])
 })

@@ -10,6 +10,7 @@ import type { PlayerSession } from '../session/player-session.ts'
 import { ShownEntities } from '../session/shown-entities.ts'
 import { ChunkIndex } from './chunk-index.ts'
 import { EntityRegistry } from './entity-registry.ts'
+import { EntityViewers } from './entity-viewers.ts'
 import { handleFact } from './fact-handlers.ts'
 
 test('time updates from several world-nodes reach players once a second, clock jumps at once', () => {
@@ -65,6 +66,7 @@ function threeInAChunk (shows: Array<[number, number]>): { ctx: GatewayContext, 
   const chunk = chunkKey(0, 0)
   const chunkIndex = new ChunkIndex()
   const entities = new EntityRegistry()
+  const entityViewers = new EntityViewers<PlayerSession>()
   const playerList = new Set<string>()
   const sessions = new Map<PlayerId, PlayerSession>()
   const spawned = new Map<number, number[]>()
@@ -75,15 +77,15 @@ function threeInAChunk (shows: Array<[number, number]>): { ctx: GatewayContext, 
     spawned.set(id, [])
     const session = {
       entityId: id,
-      visibleEntities: new ShownEntities(),
       client: { write (name: string, params: { entityId: number }) { if (name === 'spawn_entity') spawned.get(id)!.push(params.entityId) } }
-    } as unknown as PlayerSession
+    } as unknown as PlayerSession & { visibleEntities: ShownEntities<PlayerSession> }
+    session.visibleEntities = new ShownEntities(entityViewers, session)
     sessions.set(playerId, session)
     chunkIndex.add(chunk, session)
   }
   for (const [viewer, entity] of shows) sessions.get(`p${viewer}` as PlayerId)!.visibleEntities.add(entities.get(entity)!)
   const ctx = {
-    world: { chunkIndex, entities, playerList },
+    world: { chunkIndex, entities, entityViewers, playerList },
     players: { session: (id: PlayerId) => sessions.get(id), sessions: () => sessions.values() },
     frames: new OutboundFrames('1.21.4', -1),
     registries: { playerEntityType: 0, modern: true }

@@ -81,7 +81,7 @@ const handlers: FactTable = {
       const pose = { x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: entity.onGround }
       if (!isAtBase(entity, pose)) {
         const sync = syncFrame(ctx.frames, entity, pose)
-        for (const viewer of allSessions(ctx)) if (viewer.visibleEntities.has(fact.entityId)) viewer.client.protocol.writeFrame(sync)
+        for (const viewer of ctx.world.entityViewers.of(fact.entityId)) viewer.client.protocol.writeFrame(sync)
       }
     } else {
       entity = { entityId: fact.entityId, playerId: fact.playerId, name: fact.name, x: fact.x, y: fact.y, z: fact.z, yaw: fact.yaw, pitch: fact.pitch, onGround: true, movesSinceSync: 0, chunk: fact.chunk }
@@ -124,7 +124,8 @@ const handlers: FactTable = {
   },
   [WorldFact.EntityRemoved]: (ctx, fact) => {
     ctx.world.entities.delete(fact.entityId)
-    const viewers = [...allSessions(ctx)].filter((v) => v.visibleEntities.delete(fact.entityId))
+    const viewers = [...ctx.world.entityViewers.of(fact.entityId)]
+    for (const viewer of viewers) viewer.visibleEntities.delete(fact.entityId)
     fanOut(viewers, () => ctx.frames.play('entity_destroy', { entityIds: [fact.entityId] }))
   },
   [WorldFact.PlayerPositionSet]: (ctx, fact) => {

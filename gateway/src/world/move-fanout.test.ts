@@ -9,6 +9,7 @@ import type { PlayerSession } from '../session/player-session.ts'
 import { ShownEntities } from '../session/shown-entities.ts'
 import { ChunkIndex } from './chunk-index.ts'
 import { EntityRegistry } from './entity-registry.ts'
+import { EntityViewers } from './entity-viewers.ts'
 import { moveEntity } from '../session/entity-view.ts'
 import { gatherMove } from './move-fanout.ts'
 
@@ -19,6 +20,7 @@ interface Viewer { session: PlayerSession, pushes: Buffer[], spawned: number[] }
 function world (ids: number[], shows: (viewer: number, entity: number) => boolean, failWrites = false): { ctx: GatewayContext, viewers: Map<number, Viewer>, errors: unknown[] } {
   const chunkIndex = new ChunkIndex()
   const entities = new EntityRegistry()
+  const entityViewers = new EntityViewers<PlayerSession>()
   const viewers = new Map<number, Viewer>()
   const errors: unknown[] = []
   const playerList = new Set<string>()
@@ -29,21 +31,21 @@ function world (ids: number[], shows: (viewer: number, entity: number) => boolea
   }
   for (const id of ids) {
     const viewer: Viewer = { session: undefined as unknown as PlayerSession, pushes: [], spawned: [] }
-    const visibleEntities = new ShownEntities()
-    for (const other of ids) if (other !== id && shows(id, other)) visibleEntities.add(entities.get(other)!)
     viewer.session = {
       entityId: id,
-      visibleEntities,
       client: {
         protocol: { writeFrame (frame: Buffer) { if (failWrites) throw new Error('socket gone'); viewer.pushes.push(frame) } },
         write (name: string, params: { entityId?: number }) { if (name === 'spawn_entity' && params.entityId !== undefined) viewer.spawned.push(params.entityId) }
       }
     } as unknown as PlayerSession
+    const visibleEntities = new ShownEntities(entityViewers, viewer.session)
+    Object.assign(viewer.session, { visibleEntities })
+    for (const other of ids) if (other !== id && shows(id, other)) visibleEntities.add(entities.get(other)!)
     viewers.set(id, viewer)
     chunkIndex.add(CHUNK, viewer.session)
   }
   const ctx = {
-    world: { chunkIndex, entities, playerList },
+    world: { chunkIndex, entities, entityViewers, playerList },
     players: { sessions: () => [...viewers.values()].map((v) => v.session) },
     frames: new OutboundFrames('1.21.4', -1),
     registries: { playerEntityType: 0, modern: true },

@@ -12,8 +12,10 @@ import type { Logger } from '#shared/logger.ts'
 import { RecentSamples } from '#shared/recent-samples.ts'
 import { WorldCommand, WorldFact, type GatewayToNode, type NodeToGateway, type PlayerListEntry, type PlayerProfile } from '#shared/world-messages.ts'
 import type { WorldShape } from '../packets/play-packets.ts'
+import type { PlayerSession } from '../session/player-session.ts'
 import { ChunkIndex } from './chunk-index.ts'
 import { EntityRegistry } from './entity-registry.ts'
+import { EntityViewers } from './entity-viewers.ts'
 
 /**
  * What the gateway remembers of an entity it has been told about. x/y/z/yaw/pitch are what every
@@ -71,6 +73,8 @@ export interface HandoffStats { completed: number, aborted: number, readonly lat
 export class WorldRouter {
   readonly chunkIndex = new ChunkIndex()
   readonly entities = new EntityRegistry()
+  /** Who shows each entity (kept by the sessions' ShownEntities). */
+  readonly entityViewers = new EntityViewers<PlayerSession>()
   readonly playerList = new Map<PlayerId, PlayerListEntry>()
   readonly handoffs: HandoffStats = { completed: 0, aborted: 0, latenciesMs: new RecentSamples(Infinity, HANDOFF_LATENCY_SAMPLES) }
   time = { worldAge: 0, timeOfDay: 0 }

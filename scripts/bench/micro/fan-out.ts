@@ -18,6 +18,7 @@ import { ShownEntities } from '../../../gateway/src/session/shown-entities.ts'
 import { handleFact } from '../../../gateway/src/world/fact-handlers.ts'
 import { ChunkIndex } from '../../../gateway/src/world/chunk-index.ts'
 import { EntityRegistry } from '../../../gateway/src/world/entity-registry.ts'
+import { EntityViewers } from '../../../gateway/src/world/entity-viewers.ts'
 import { measure, report } from './measure.ts'
 
 const PLAYERS = 100
@@ -37,8 +38,9 @@ class NullSocket extends EventEmitter {
 
 const chunkIndex = new ChunkIndex()
 const entities = new EntityRegistry()
+const entityViewers = new EntityViewers<PlayerSession>()
 const frames = new OutboundFrames(VERSION, 256)
-const ctx = { world: { chunkIndex, entities }, frames } as unknown as GatewayContext
+const ctx = { world: { chunkIndex, entities, entityViewers }, frames } as unknown as GatewayContext
 const sockets: NullSocket[] = []
 const centre = chunkKey(0, 0)
 for (let i = 0; i < PLAYERS; i++) {
@@ -51,7 +53,8 @@ for (let i = 0; i < PLAYERS; i++) {
   protocol.setState('play')
   protocol.enableCompression(256)
   const entityId = i + 1
-  const session = { entityId, loaded: new Set([centre]), visibleEntities: new ShownEntities(), client: { protocol } } as unknown as PlayerSession
+  const session = { entityId, loaded: new Set([centre]), client: { protocol } } as unknown as PlayerSession
+  Object.assign(session, { visibleEntities: new ShownEntities(entityViewers, session) })
   for (const entity of entities.values()) if (entity.entityId !== entityId) session.visibleEntities.add(entity)
   chunkIndex.add(centre, session)
 }
