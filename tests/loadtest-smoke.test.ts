@@ -154,6 +154,10 @@ describe('bench:compare', () => {
     assert.equal(median.joinP99Ms, 3, 'the figures of one real run, not a mix')
     assert.equal(median.healthy, false, 'one unhealthy run makes the step unhealthy')
     assert.deepEqual(median.cpuRuns, [0.12, 0.09, 0.1])
+    // The median run itself may have kept 19 TPS while another run did not: no capacity there.
+    const healthyMedian = medianStep([runs[2]!, runs[1]!, step(20, { cpuSecondsPerBotMinute: 0.095 })])
+    assert.equal(healthyMedian.tpsMin, 19.5)
+    assert.equal(capacityOf([step(10), healthyMedian]), 10)
     assert.equal(medianStep([runs[0]!, runs[1]!]).cpuSecondsPerBotMinute, 0.09, 'the lower middle of an even count')
     assert.equal(medianStep([step(20, { cpuSecondsPerBotMinute: null, error: 'did not start', healthy: false }), runs[0]!, runs[1]!]).cpuSecondsPerBotMinute, 0.12, 'a run without a figure sorts last')
     const single = medianStep([runs[0]!])

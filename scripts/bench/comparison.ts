@@ -72,9 +72,12 @@ export function isHealthy (step: Pick<StepResult, 'n' | 'joined' | 'dropped' | '
   return step.error === null && step.joined === step.n && step.dropped === 0 && step.tpsMin !== null && step.tpsMin >= MIN_HEALTHY_TPS
 }
 
-/** The largest N of a healthy step, 0 if none was. */
+/**
+ * The largest N of a healthy step, 0 if none was. With --repeat a step is its median-CPU run,
+ * healthy only if every run was: its own figures passing is not enough.
+ */
 export function capacityOf (steps: readonly StepResult[]): number {
-  return steps.filter(isHealthy).reduce((max, step) => Math.max(max, step.n), 0)
+  return steps.filter((step) => step.healthy && isHealthy(step)).reduce((max, step) => Math.max(max, step.n), 0)
 }
 
 /** a / b, or null when either is missing or b is 0. */
