@@ -1,11 +1,13 @@
 # syntax=docker/dockerfile:1
 #
 # One image for every Tessera service; the Kubernetes manifests pick the service with
-# `node <service>/src/main.ts`. Node 24 strips TypeScript types itself, so there is no build
-# step and the image runs the same sources the tests run.
+# `node --heap-growing-percent=200 <service>/src/main.ts`. Node 24 strips TypeScript types
+# itself, so there is no build step and the image runs the same sources the tests run.
 #
 #   docker build -t tessera:dev .
-#   docker run --rm tessera:dev gateway/src/main.ts
+#   docker run --rm tessera:dev --heap-growing-percent=200 gateway/src/main.ts
+#
+# (the V8 flag every server runs with: shared/src/node-flags.ts says why)
 
 ARG NODE_IMAGE=node:24-slim
 
@@ -33,4 +35,4 @@ USER 1000:1000
 # node runs as PID 1 and every service installs its own SIGTERM handler (graceful drain), so no
 # init shim is needed for signal delivery.
 ENTRYPOINT ["node"]
-CMD ["gateway/src/main.ts"]
+CMD ["--heap-growing-percent=200", "gateway/src/main.ts"]

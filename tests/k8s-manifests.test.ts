@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { parseAllDocuments } from 'yaml'
+import { SERVER_NODE_FLAGS } from '#shared/node-flags.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const OVERLAYS = ['local', 'production'] as const
@@ -203,7 +204,7 @@ for (const overlay of OVERLAYS) {
       for (const [service, required] of Object.entries(REQUIRED_ENV)) {
         const container = (named(objects, 'Deployment', service).spec.template.spec.containers as any[]).find((c) => c.name === service)
         assert.ok(container, `${service}: container`)
-        assert.deepEqual(container.command, ['node', `${service}/src/main.ts`])
+        assert.deepEqual(container.command, ['node', ...SERVER_NODE_FLAGS, `${service}/src/main.ts`])
         const env = envOf(container)
         for (const name of required) assert.ok(env.has(name), `${service}: env ${name}`)
         const podNameEnv = POD_NAME_ENV[service]
@@ -404,6 +405,7 @@ void test('Dockerfile: node:24-slim, production deps from the lockfile, numeric 
   const ignore = readFileSync(`${ROOT}/.dockerignore`, 'utf8')
   assert.match(ignore, /node_modules/)
   // Every service the manifests run is copied into the image.
+  assert.match(dockerfile, new RegExp(`^CMD \\[${SERVER_NODE_FLAGS.map((flag) => `"${flag}", `).join('')}"gateway/src/main\\.ts"\\]$`, 'm'), 'the default command passes the server flags')
   for (const dir of ['shared', 'gateway', 'world-node', 'auth-service']) assert.match(dockerfile, new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'))
   assert.ok(readdirSync(`${ROOT}/deploy/k8s/overlays`).includes('production'))
 })

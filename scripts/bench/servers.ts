@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SERVER_NODE_FLAGS } from '#shared/node-flags.ts'
 import { freePort } from '../../tests/harness/free-port.ts'
 import type { ServerSpec } from './server-process.ts'
 
@@ -42,7 +43,7 @@ export async function serverSpec (name: ServerName, settings: ServerSettings): P
   return {
     name,
     command: node,
-    args: [join(REPO_ROOT, 'embedded/main.ts')],
+    args: [...SERVER_NODE_FLAGS, join(REPO_ROOT, 'embedded/main.ts')],
     env: {
       GATEWAY_PORT: String(port),
       GATEWAY_ONLINE_MODE: 'false',

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { createConnection } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SERVER_NODE_FLAGS } from '#shared/node-flags.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const READY_TIMEOUT_MS = 60_000
@@ -36,7 +37,7 @@ const children: Child[] = []
 let stopping = false
 
 function start (name: string, script: string, env: Record<string, string>): void {
-  const child = spawn(process.execPath, [join(root, script)], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(root, script)], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const prefix = (stream: NodeJS.ReadableStream | null, out: NodeJS.WritableStream): void => {
     let rest = ''
     stream?.on('data', (data: Buffer) => {
