@@ -59,6 +59,8 @@ const HELLO_TIMEOUT_MS = 10_000
 const MAX_QUEUED_PER_LINK = 10_000
 /** 10 s of movement packets (20 a second): gateways already limit each client to 500 packets a second. */
 const MAX_QUEUED_PER_PLAYER = 200
+/** Commands of a handoff in flight: each one's answer is awaited with the player's input held. */
+const HANDOFF_STEPS: ReadonlySet<string> = new Set([WorldCommand.AcceptTransfer, WorldCommand.CommitTransfer, WorldCommand.CompleteTransfer, WorldCommand.AbortTransfer])
 
 function round (ms: number): number {
   return Math.round(ms * 10) / 10
@@ -294,8 +296,10 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
         connection.link.close(`unknown command ${String(message.type)}`)
       }
     })
-    // The tick due soon runs with these commands, in this wake-up, rather than on its own.
-    loop?.poke()
+    // The tick due soon runs with these commands, in this wake-up, rather than on its own. A
+    // handoff step runs at the next tick's due time even when no other work follows it: the
+    // gateway holds the player's input until the step is answered.
+    loop?.poke(HANDOFF_STEPS.has(message.type))
   }
 
   return {

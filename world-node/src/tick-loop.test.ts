@@ -149,6 +149,44 @@ describe('tick loop', () => {
     loop.stop()
   })
 
+  it('in input mode, runs the tick after an urgent poke at its due time, even with no more work', () => {
+    for (const urgent of [false, true]) {
+      const timers = new ManualTimers()
+      const ticks: number[] = []
+      const loop = startTickLoop(() => ticks.push(timers.time), TICK_MS, timers)
+      pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
+      const nextDue = ticks.at(-1)! - 5 + TICK_MS
+      timers.advance(10)
+      loop.poke(urgent)
+      timers.endTurn()
+      timers.advance(nextDue - timers.time)
+      if (urgent) assert.deepEqual(ticks.slice(-2), [nextDue - TICK_MS + 5, nextDue], 'urgent: the tick ran at its due time')
+      else assert.equal(ticks.at(-1), nextDue - TICK_MS + 5, 'plain: the tick waits for more work (or the watchdog)')
+      pokeEveryInterval(timers, loop, 5, 10)
+      assert.equal(ticks.length, Math.floor((timers.time - 1000) / TICK_MS), 'one tick per interval due so far: none twice, none lost')
+      loop.stop()
+      assert.equal(timers.pending, 0)
+    }
+  })
+
+  it('an urgent poke\'s timer gives way to work that runs the tick first', () => {
+    const timers = new ManualTimers()
+    const ticks: number[] = []
+    const loop = startTickLoop(() => ticks.push(timers.time), TICK_MS, timers)
+    pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
+    const nextDue = ticks.at(-1)! - 5 + TICK_MS
+    timers.advance(10)
+    loop.poke(true)
+    timers.advance(nextDue - 5 - timers.time)
+    loop.poke()
+    timers.endTurn()
+    assert.equal(ticks.at(-1), nextDue - 5, 'the work ran the tick early, in its own turn')
+    const count = ticks.length
+    timers.advance(TICK_MS - 10)
+    assert.equal(ticks.length, count, 'the urgent timer did not run a second tick')
+    loop.stop()
+  })
+
   it('catches up after a slow tick in input mode', () => {
     const timers = new ManualTimers()
     let ticks = 0

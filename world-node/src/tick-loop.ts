@@ -48,8 +48,13 @@ export interface TickLoop {
   /**
    * Work has arrived. If a tick is due (in timer mode: within EARLY_TICK_MS), it runs once this
    * event-loop turn's I/O is handled (setImmediate) rather than on a timer. Cheap: one clock read.
+   *
+   * `urgent`: someone waits for this work's answer and may send nothing until it comes (a
+   * handoff step: the gateway holds the player's input meanwhile). In input mode the next tick
+   * then also gets a timer at its due time, as in timer mode, instead of waiting for more work
+   * or the watchdog.
    */
-  poke (): void
+  poke (urgent?: boolean): void
   stop (): void
 }
 
@@ -80,7 +85,7 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
   const early = Math.min(EARLY_TICK_MS, intervalMs / 5)
   let due = timers.now() + intervalMs
   let stopped = false
-  /** Input mode: ticks run in work's wake-ups, the watchdog is armed and tickTimer is not. */
+  /** Input mode: ticks run in work's wake-ups, the watchdog is armed and tickTimer is not (but for an urgent poke's). */
   let inputMode = false
   /** Work arrived since the last tick. */
   let worked = false
@@ -91,6 +96,8 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
   let immediate: unknown
 
   function run (): void {
+    // An urgent poke's timer, when work or the watchdog got here first.
+    if (tickTimer !== undefined) timers.clearTimeout(tickTimer)
     tickTimer = undefined
     immediate = undefined
     if (stopped) return
@@ -122,9 +129,14 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
   }
 
   return {
-    poke () {
+    poke (urgent = false) {
       worked = true
-      if (immediate !== undefined || stopped || timers.now() < due - early) return
+      if (immediate !== undefined || stopped) return
+      const now = timers.now()
+      if (now < due - early) {
+        if (urgent && tickTimer === undefined) tickTimer = timers.setTimeout(run, due - now)
+        return
+      }
       timers.clearTimeout(tickTimer)
       tickTimer = undefined
       immediate = timers.setImmediate(run)
