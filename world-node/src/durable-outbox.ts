@@ -83,11 +83,15 @@ export class DurableOutbox {
   async #write (batch: Batch): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const writes: Array<Promise<void>> = []
-        if (batch.changes.length > 0) writes.push(this.#store.appendBlockChanges(batch.changes))
-        for (const [id, snapshot] of batch.players) writes.push(this.#store.savePlayer(id, snapshot))
-        for (const [key, value] of batch.meta) writes.push(this.#store.saveMeta(key, value))
-        await Promise.all(writes)
+        if (this.#store.writeBatch !== undefined) {
+          await this.#store.writeBatch(batch)
+        } else {
+          const writes: Array<Promise<void>> = []
+          if (batch.changes.length > 0) writes.push(this.#store.appendBlockChanges(batch.changes))
+          for (const [id, snapshot] of batch.players) writes.push(this.#store.savePlayer(id, snapshot))
+          for (const [key, value] of batch.meta) writes.push(this.#store.saveMeta(key, value))
+          await Promise.all(writes)
+        }
         break
       } catch (err) {
         // Never confirm what is not stored: retry while running; the confirmations wait.

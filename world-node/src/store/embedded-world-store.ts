@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { ChunkKey, PlayerId } from '#shared/ids.ts'
 import type { PlayerSnapshot } from '#shared/world-messages.ts'
-import type { BlockChangeRecord, StoredBlock, WorldStore } from './world-store.ts'
+import type { BlockChangeRecord, StoredBlock, WorldStore, WriteBatch } from './world-store.ts'
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS players (id TEXT PRIMARY KEY, snapshot TEXT NOT NULL) STRICT;
@@ -68,9 +68,30 @@ export class EmbeddedWorldStore implements WorldStore {
   async appendBlockChanges (changes: readonly BlockChangeRecord[]): Promise<void> {
     await Promise.resolve()
     if (changes.length === 0) return
+    this.#transaction(() => { this.#upsertChanges(changes) })
+  }
+
+  /**
+   * One transaction, so one WAL sync, for the whole batch: an autosave of 800 players as single
+   * commits held the thread for about 120 ms.
+   */
+  async writeBatch (batch: WriteBatch): Promise<void> {
+    await Promise.resolve()
+    this.#transaction(() => {
+      this.#upsertChanges(batch.changes)
+      for (const [id, snapshot] of batch.players) this.#savePlayer.run(id, JSON.stringify(snapshot))
+      for (const [key, value] of batch.meta) this.#saveMeta.run(key, value)
+    })
+  }
+
+  #upsertChanges (changes: readonly BlockChangeRecord[]): void {
+    for (const change of changes) this.#upsertChange.run(change.chunk, change.x, change.y, change.z, change.stateId)
+  }
+
+  #transaction (write: () => void): void {
     this.#db.exec('BEGIN IMMEDIATE')
     try {
-      for (const change of changes) this.#upsertChange.run(change.chunk, change.x, change.y, change.z, change.stateId)
+      write()
       this.#db.exec('COMMIT')
     } catch (err) {
       this.#db.exec('ROLLBACK')

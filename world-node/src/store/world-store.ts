@@ -19,6 +19,13 @@ export interface BlockChangeRecord extends StoredBlock {
   readonly chunk: ChunkKey
 }
 
+/** One tick's writes: block changes in order, the latest snapshot per player, meta values. */
+export interface WriteBatch {
+  readonly changes: readonly BlockChangeRecord[]
+  readonly players: ReadonlyMap<PlayerId, PlayerSnapshot>
+  readonly meta: ReadonlyMap<string, string>
+}
+
 /**
  * Durable world state. Every write resolves only once the data survives a process crash, so a
  * caller may confirm the change to a client afterwards (design decision 6).
@@ -36,6 +43,12 @@ export interface WorldStore {
   loadMeta (key: string): Promise<string | null>
   /** Sets a meta value. */
   saveMeta (key: string, value: string): Promise<void>
+  /**
+   * Optional: writes a whole batch at once, atomically. For a store whose every write is a
+   * commit of its own on the caller's thread (SQLite: a WAL sync each), this is one commit for
+   * the batch. Without it the outbox issues the batch's writes together, one call each.
+   */
+  writeBatch? (batch: WriteBatch): Promise<void>
   /**
    * Distributed stores only: makes this node the player's single writer by bumping the player's
    * epoch in the store; saves by any earlier writer are refused from then on. Saves issued after
