@@ -77,26 +77,6 @@ export function runWorldStoreContract (name: string, makeStore: () => StoreFacto
       } finally { await store.close() }
     })
 
-    void it('writes a batch of changes, player snapshots and meta values in one call, when it takes batches', async (t) => {
-      const store = await makeStore().open()
-      try {
-        if (store.writeBatch === undefined) {
-          t.skip('no writeBatch: the outbox issues the single writes')
-          return
-        }
-        const a = chunkKey(0, 0)
-        await store.writeBatch({
-          changes: [{ chunk: a, x: 1, y: 64, z: 2, stateId: 10 }, { chunk: a, x: 1, y: 64, z: 2, stateId: 11 }],
-          players: new Map([[ALICE, snapshot(4)]]),
-          meta: new Map([['worldAge', '99']])
-        })
-        await store.writeBatch({ changes: [], players: new Map(), meta: new Map() })
-        assert.deepEqual(await store.loadChunkChanges(a), [{ x: 1, y: 64, z: 2, stateId: 11 }])
-        assert.deepEqual(await store.loadPlayer(ALICE), snapshot(4))
-        assert.equal(await store.loadMeta('worldAge'), '99')
-      } finally { await store.close() }
-    })
-
     void it('keeps everything written after the store is closed and opened again', async () => {
       const factory = makeStore()
       const first = await factory.open()
