@@ -129,13 +129,18 @@ describe('tick loop', () => {
     }
   })
 
-  it('when the work stops, runs the waiting tick within WATCHDOG_TICKS + 1 intervals and goes back to its timer', () => {
+  /** A loop in input mode after work 5 ms past each due time; nextDue is the next tick's due time. */
+  function inInputMode (): { timers: ManualTimers, ticks: number[], loop: ReturnType<typeof startTickLoop>, nextDue: number } {
     const timers = new ManualTimers()
     const ticks: number[] = []
     const loop = startTickLoop(() => ticks.push(timers.time), TICK_MS, timers)
     pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
+    return { timers, ticks, loop, nextDue: ticks.at(-1)! - 5 + TICK_MS }
+  }
+
+  it('when the work stops, runs the waiting tick within WATCHDOG_TICKS + 1 intervals and goes back to its timer', () => {
+    const { timers, ticks, loop, nextDue } = inInputMode()
     const lastWorked = ticks.at(-1)!
-    const nextDue = lastWorked - 5 + TICK_MS
     timers.advance(20 * TICK_MS)
     const [first, ...rest] = ticks.filter((at) => at > lastWorked)
     assert.ok(first !== undefined && first - nextDue <= (WATCHDOG_TICKS + 1) * TICK_MS, `the tick due at ${nextDue} ran at ${first}`)
@@ -151,11 +156,7 @@ describe('tick loop', () => {
 
   it('in input mode, runs the tick after an urgent poke at its due time, even with no more work', () => {
     for (const urgent of [false, true]) {
-      const timers = new ManualTimers()
-      const ticks: number[] = []
-      const loop = startTickLoop(() => ticks.push(timers.time), TICK_MS, timers)
-      pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
-      const nextDue = ticks.at(-1)! - 5 + TICK_MS
+      const { timers, ticks, loop, nextDue } = inInputMode()
       timers.advance(10)
       loop.poke(urgent)
       timers.endTurn()
@@ -170,11 +171,7 @@ describe('tick loop', () => {
   })
 
   it('an urgent poke\'s timer gives way to work that runs the tick first', () => {
-    const timers = new ManualTimers()
-    const ticks: number[] = []
-    const loop = startTickLoop(() => ticks.push(timers.time), TICK_MS, timers)
-    pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
-    const nextDue = ticks.at(-1)! - 5 + TICK_MS
+    const { timers, ticks, loop, nextDue } = inInputMode()
     timers.advance(10)
     loop.poke(true)
     timers.advance(nextDue - 5 - timers.time)
