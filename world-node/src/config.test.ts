@@ -15,6 +15,7 @@ void describe('world-node config', () => {
       regionSize: 16,
       spawnX: 0,
       spawnZ: 0,
+      pauseWhenEmptyS: 60,
       logLevel: 'info',
       metricsPort: 9464,
       cluster: null
@@ -31,6 +32,7 @@ void describe('world-node config', () => {
       WORLD_REGION_SIZE: '32',
       WORLD_SPAWN_X: '-100',
       WORLD_SPAWN_Z: '250',
+      WORLD_PAUSE_WHEN_EMPTY_S: '0',
       TESSERA_LOG_LEVEL: 'debug'
     })
     assert.equal(config.seed, 'abc')
@@ -40,6 +42,7 @@ void describe('world-node config', () => {
     assert.equal(config.regionSize, 32)
     assert.equal(config.spawnX, -100)
     assert.equal(config.spawnZ, 250)
+    assert.equal(config.pauseWhenEmptyS, 0)
     assert.equal(config.logLevel, 'debug')
   })
 
@@ -50,10 +53,11 @@ void describe('world-node config', () => {
       WORLD_NODE_ID: 'bad id!',
       WORLD_REGION_SIZE: '65',
       WORLD_SPAWN_X: 'x',
+      WORLD_PAUSE_WHEN_EMPTY_S: '-1',
       TESSERA_LOG_LEVEL: 'loud'
     }), (err: unknown) => {
       assert.ok(err instanceof ConfigError)
-      assert.equal(err.problems.length, 6)
+      assert.equal(err.problems.length, 7)
       return true
     })
   })

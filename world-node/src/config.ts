@@ -29,6 +29,11 @@ export interface WorldNodeConfig {
   readonly spawnX: number
   /** WORLD_SPAWN_Z: block z new players spawn near. */
   readonly spawnZ: number
+  /**
+   * WORLD_PAUSE_WHEN_EMPTY_S: seconds without players after which the node stops ticking until
+   * someone arrives, as vanilla's pause-when-empty-seconds (0: never).
+   */
+  readonly pauseWhenEmptyS: number
   /** TESSERA_LOG_LEVEL. */
   readonly logLevel: typeof LOG_LEVELS[number]
   /** TESSERA_METRICS_PORT: Prometheus /metrics on 127.0.0.1 (0 off; distributed mode's own endpoint). */
@@ -90,6 +95,7 @@ export function readWorldNodeConfig (env: Env, options: { readonly embedded?: bo
     regionSize: read.int('WORLD_REGION_SIZE', 16, 1, 64),
     spawnX: read.int('WORLD_SPAWN_X', 0, -29_999_984, 29_999_984),
     spawnZ: read.int('WORLD_SPAWN_Z', 0, -29_999_984, 29_999_984),
+    pauseWhenEmptyS: read.int('WORLD_PAUSE_WHEN_EMPTY_S', 60, 0, 86_400),
     logLevel: read.oneOf('TESSERA_LOG_LEVEL', 'info', LOG_LEVELS),
     metricsPort: read.int('TESSERA_METRICS_PORT', 9464, 0, 65_535),
     cluster: options.embedded === true ? null : readClusterConfig(read)

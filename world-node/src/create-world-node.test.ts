@@ -280,6 +280,37 @@ void describe('world-node', () => {
   })
 })
 
+void describe('world-node pause when empty', () => {
+  void it('stops ticking after WORLD_PAUSE_WHEN_EMPTY_S without players; a joining player wakes it, the world age going on from where it stopped', async () => {
+    const world = await startNode(freshDir(), { env: { WORLD_PAUSE_WHEN_EMPTY_S: '1' } })
+    try {
+      const gateway = world.connect()
+      await gateway.hello(VERSION)
+      const deadline = Date.now() + 10_000
+      while (!world.node.tickStats().paused) {
+        assert.ok(Date.now() < deadline, 'paused within 10 s')
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      assert.equal(world.node.tickStats().tps, 0)
+      assert.match(await world.node.registry.metrics(), /tessera_world_tick_paused\{node="world-1"\} 1/)
+      const times = (): number[] => gateway.inbox.flatMap((m) => m.type === WorldFact.TimeUpdated ? [m.worldAge] : [])
+      const lastAge = Math.max(...times())
+      const broadcasts = times().length
+      // Running, the node would broadcast the time once a second; paused, it stays silent.
+      await new Promise((resolve) => setTimeout(resolve, 1200))
+      assert.equal(times().length, broadcasts, 'no time broadcast while paused')
+
+      await gateway.attach(makeProfile('Waker'))
+      assert.equal(world.node.tickStats().paused, false)
+      const next = await gateway.expect(WorldFact.TimeUpdated, (m) => m.worldAge > lastAge)
+      assert.equal(next.worldAge, lastAge + 20, 'the next broadcast is the one after the last before the pause')
+      assert.doesNotMatch(await world.node.registry.metrics(), /tessera_world_tick_paused\{node="world-1"\} 1/)
+    } finally {
+      await world.close()
+    }
+  })
+})
+
 void describe('world-node restart', () => {
   void it('keeps placed blocks and the world age on the same store file', async () => {
     const dir = freshDir()

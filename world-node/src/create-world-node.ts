@@ -18,7 +18,7 @@ import { broadcastMoves } from './entities.ts'
 import { createGameData } from './game-data.ts'
 import { GatewayLinks, type GatewayConnection } from './gateway-links.ts'
 import { registerWorldMetrics } from './metrics.ts'
-import { dropPendingTransfers, offerStrayPlayers } from './handoff.ts'
+import { dropPendingTransfers, offerStrayPlayers, pendingTransfers } from './handoff.ts'
 import { flushLatencies, sendPlayerList } from './player-list.ts'
 import { dropConnection, dropStalePlayer } from './player-session.ts'
 import { OnlinePlayers, snapshotOf } from './players.ts'
@@ -133,6 +133,15 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
   let inbox: Array<() => void> = []
   let entityIds = 0
   let loop: TickLoop | null = null
+  /** When the node last became empty (no players, nothing queued or pending), ms; null while not. */
+  let emptySince: number | null = null
+  let paused = false
+
+  /** Queues a job for the next tick, waking a paused loop. */
+  function enqueue (job: () => void): void {
+    inbox.push(job)
+    loop?.poke()
+  }
   let state: 'created' | 'running' | 'stopping' | 'stopped' = 'created'
   let leaveMetrics = (): void => {}
 
@@ -148,7 +157,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
   })
 
   const hooks: RegionHooks = {
-    enqueue: (job) => { inbox.push(job) },
+    enqueue,
     lost: (region, reason) => {
       const inRegion = (key: Parameters<typeof regionOfKey>[0]): boolean => regionOfKey(key, config.regionSize) === region
       const dropped = chunks.dropWhere(inRegion)
@@ -185,12 +194,16 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     outbox,
     clock,
     regions,
-    enqueue: (job) => { inbox.push(job) },
+    enqueue,
     nextEntityId: deps.nextEntityId ?? (() => ++entityIds)
   }
 
   function tick (): void {
     const started = performance.now()
+    if (paused) {
+      paused = false
+      log.info({ worldAge: clock.worldAge }, 'ticking resumed')
+    }
     clock.advance()
     if (deps.worldAge !== undefined) {
       // Every node derives the age from one world start, so all gateways see one time.
@@ -219,6 +232,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       tickTime(world)
       if (clock.worldAge % UNLOAD_EVERY_TICKS === 0) chunks.unloadUnwatched((key) => subscriptions.isWatched(key), KEEP_UNWATCHED_CHUNKS)
       if (clock.worldAge % AUTOSAVE_EVERY_TICKS === 0) for (const player of players.all()) outbox.savePlayer(player.id, snapshotOf(player))
+      if (emptyLongEnough(performance.now())) pause()
     } catch (err) {
       log.error({ err }, 'tick failed')
     }
@@ -228,6 +242,33 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     if (ended - started > SLOW_TICK_MS) {
       log.warn({ tickMs: round(ended - started), commandsMs: round(commandsDone - started), jobs: jobs.length, chunksMs: round(chunksDone - commandsDone), restMs: round(ended - chunksDone) }, 'slow tick')
     }
+  }
+
+  /**
+   * Pause-when-empty (vanilla's pause-when-empty-seconds): true once the node has had no
+   * players, no queued job, no chunk request and no handoff in flight for pauseWhenEmptyS.
+   */
+  function emptyLongEnough (now: number): boolean {
+    if (config.pauseWhenEmptyS === 0 || players.count > 0 || inbox.length > 0 || chunks.queuedCount > 0 || pendingTransfers(world) > 0) {
+      emptySince = null
+      return false
+    }
+    emptySince ??= now
+    return now - emptySince >= config.pauseWhenEmptyS * 1000
+  }
+
+  /**
+   * Stops ticking until a gateway sends a command or a job is queued: the world age stops with
+   * it, as in vanilla (saved now), and an empty server no longer wakes 20 times a second. In
+   * distributed mode the age is taken again from the cluster's clock at the first tick after.
+   */
+  function pause (): void {
+    saveWorldAge(world)
+    emptySince = null
+    paused = true
+    recorder.restart()
+    loop?.pause()
+    log.info({ worldAge: clock.worldAge, afterS: config.pauseWhenEmptyS }, 'no players: ticking paused until someone joins')
   }
 
   /** The link's queue limit until the next tick (counted once: it is needed only past 10 000). */
@@ -345,7 +386,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
         links.remove(connection)
         log.info({ gateway: connection.gatewayId, link: connection.id, reason }, 'gateway link closed')
         if (state === 'running') {
-          inbox.push(() => {
+          enqueue(() => {
             dropPendingTransfers(world, connection)
             dropConnection(world, connection)
           })
@@ -366,12 +407,13 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     regionsOwned,
 
     dropPlayer (id, reason, stillStale = () => true) {
-      inbox.push(() => { if (stillStale()) dropStalePlayer(world, id, reason) })
+      enqueue(() => { if (stillStale()) dropStalePlayer(world, id, reason) })
     },
 
     tickStats () {
       return {
-        tps: recorder.tps(performance.now()),
+        tps: paused ? 0 : recorder.tps(performance.now()),
+        paused,
         tickMsP50: recorder.percentile(0.5),
         tickMsP99: recorder.percentile(0.99),
         players: players.count,

@@ -37,6 +37,10 @@ export function registerWorldMetrics (registry: Registry, nodeId: string, stats:
       }
     }))
     registry.registerMetric(new Gauge({
+      name: 'tessera_world_tick_paused', help: '1 while ticking is paused because nobody is online (WORLD_PAUSE_WHEN_EMPTY_S)', labelNames: ['node'], registers: [],
+      collect () { each(this, (s) => s.paused ? 1 : 0) }
+    }))
+    registry.registerMetric(new Gauge({
       name: 'tessera_world_players', help: 'Players simulated by the node', labelNames: ['node'], registers: [],
       collect () { each(this, (s) => s.players) }
     }))

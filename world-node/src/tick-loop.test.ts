@@ -205,6 +205,38 @@ describe('tick loop', () => {
     loop.stop()
   })
 
+  it('paused from inside a tick, arms nothing until a poke, which ticks at once and resumes the timeline', () => {
+    for (const mode of ['timer', 'input'] as const) {
+      const timers = new ManualTimers()
+      const ticks: number[] = []
+      let pauseNext = false
+      const loop = startTickLoop(() => {
+        ticks.push(timers.time)
+        if (pauseNext) loop.pause()
+      }, TICK_MS, timers)
+      if (mode === 'input') pokeEveryInterval(timers, loop, 5, INPUT_LOCK_TICKS + 10)
+      else timers.advance(10 * TICK_MS)
+      pauseNext = true
+      if (mode === 'input') pokeEveryInterval(timers, loop, 5, 1)
+      else timers.advance(TICK_MS)
+      pauseNext = false
+      const pausedAt = ticks.at(-1)!
+      const armed = timers.armed
+      timers.advance(600_000)
+      assert.equal(ticks.at(-1), pausedAt, `${mode}: no tick while paused`)
+      assert.equal(timers.pending, 0, `${mode}: nothing queued`)
+      assert.equal(timers.armed, armed, `${mode}: no timer armed in ten minutes`)
+      const resumedAt = timers.time + 7
+      timers.advance(7)
+      loop.poke()
+      timers.endTurn()
+      assert.equal(ticks.at(-1), resumedAt, `${mode}: the poke ran a tick in its own turn`)
+      timers.advance(5 * TICK_MS)
+      assert.deepEqual(ticks.slice(-5), [1, 2, 3, 4, 5].map((i) => resumedAt + i * TICK_MS), `${mode}: then every TICK_MS on the timer`)
+      loop.stop()
+    }
+  })
+
   it('stop cancels the pending tick, poked or timed', () => {
     const timers = new ManualTimers()
     let ticks = 0

@@ -55,6 +55,12 @@ export interface TickLoop {
    * or the watchdog.
    */
   poke (urgent?: boolean): void
+  /**
+   * No tick runs (and no timer wakes the process) until the next poke, which runs a tick in that
+   * turn and goes on from there in timer mode. Called from inside a tick, it takes effect after
+   * it.
+   */
+  pause (): void
   stop (): void
 }
 
@@ -85,6 +91,7 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
   const early = Math.min(EARLY_TICK_MS, intervalMs / 5)
   let due = timers.now() + intervalMs
   let stopped = false
+  let paused = false
   /** Input mode: ticks run in work's wake-ups, the watchdog is armed and tickTimer is not (but for an urgent poke's). */
   let inputMode = false
   /** Work arrived since the last tick. */
@@ -104,6 +111,7 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
     workedTicks = worked ? workedTicks + 1 : 0
     worked = false
     tick()
+    if (paused || stopped) return
     due += intervalMs
     const now = timers.now()
     if (now - due > MAX_LAG_MS) due = now
@@ -128,11 +136,22 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
     watchdog = timers.setTimeout(watch, WATCHDOG_TICKS * intervalMs)
   }
 
+  function cancel (): void {
+    timers.clearTimeout(tickTimer)
+    timers.clearTimeout(watchdog)
+    timers.clearImmediate(immediate)
+    tickTimer = watchdog = immediate = undefined
+  }
+
   return {
     poke (urgent = false) {
       worked = true
       if (immediate !== undefined || stopped) return
       const now = timers.now()
+      if (paused) {
+        paused = false
+        due = now
+      }
       if (now < due - early) {
         if (urgent && tickTimer === undefined) tickTimer = timers.setTimeout(run, due - now)
         return
@@ -141,11 +160,15 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
       tickTimer = undefined
       immediate = timers.setImmediate(run)
     },
+    pause () {
+      paused = true
+      inputMode = false
+      workedTicks = 0
+      cancel()
+    },
     stop () {
       stopped = true
-      timers.clearTimeout(tickTimer)
-      timers.clearTimeout(watchdog)
-      timers.clearImmediate(immediate)
+      cancel()
     }
   }
 }

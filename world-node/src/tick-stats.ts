@@ -14,6 +14,8 @@ export interface TickStats {
   readonly tickMsP99: number
   readonly players: number
   readonly loadedChunks: number
+  /** Ticking is paused: nobody online for WORLD_PAUSE_WHEN_EMPTY_S (tps reads 0 meanwhile). */
+  readonly paused: boolean
 }
 
 const TPS_WINDOW_MS = 5000
@@ -34,6 +36,15 @@ export class TickRecorder {
     while (this.#starts.length > 0 && (this.#starts[0] ?? 0) <= startedAt - TPS_WINDOW_MS) this.#starts.shift()
     this.#durations[this.#durationCount % DURATION_WINDOW] = durationMs
     this.#durationCount++
+  }
+
+  /**
+   * Forgets the tick rate's window (not the durations): after a pause, the rate is measured from
+   * the first tick again rather than over a window that holds the pause.
+   */
+  restart (): void {
+    this.#starts.length = 0
+    this.#firstStart = null
   }
 
   /** Ticks per second over the last 5 s (or since the first tick, when younger). */

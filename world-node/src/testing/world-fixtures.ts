@@ -42,8 +42,8 @@ export interface RunningNode {
 }
 
 /** Starts a node on the store in dataDir (the same dir again is a restart). */
-export async function startNode (dataDir: string, options: { nodeId?: string, registry?: Registry } = {}): Promise<RunningNode> {
-  const config = readWorldNodeConfig({ TESSERA_DATA_DIR: dataDir, WORLD_VERSION: VERSION, WORLD_NODE_ID: options.nodeId })
+export async function startNode (dataDir: string, options: { nodeId?: string, registry?: Registry, env?: Record<string, string> } = {}): Promise<RunningNode> {
+  const config = readWorldNodeConfig({ ...options.env, TESSERA_DATA_DIR: dataDir, WORLD_VERSION: VERSION, WORLD_NODE_ID: options.nodeId })
   const store = createEmbeddedWorldStore(dataDir)
   const node = createWorldNode(config, options.registry === undefined ? { logger, store } : { logger, store, registry: options.registry })
   await node.start()
