@@ -113,6 +113,35 @@ void describe('distributed world-nodes over time', () => {
     }
   })
 
+  void it('pauses an empty node only once it holds no region, lease renewals leave it paused, a subscription wakes it', async () => {
+    const prefix = freshPrefix()
+    const a = await startSide(redisServer.url, 'pause-a', prefix, { leaseTtlMs: 600, idleReleaseMs: 300, pauseWhenEmptyS: 1 })
+    try {
+      const viewer = makeProfile('Passer')
+      const region = regionOfChunk(7, 7, 1)
+      const node = a.running.node
+      a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: viewer.id, chunks: [{ x: 7, z: 7 }] })
+      await a.gateway.expect(WorldFact.RegionsOwned, (m) => m.regions.includes(region))
+      assert.equal(node.tickStats().paused, false, 'awake while it holds the region')
+      a.gateway.send({ type: WorldCommand.UnsubscribeChunks, playerId: viewer.id, chunks: [{ x: 7, z: 7 }] })
+      await a.gateway.expect(WorldFact.RegionsOwned, (m) => !m.regions.includes(region), 5000)
+      await waitUntil('the node pauses', () => node.tickStats().paused, 5000)
+      assert.deepEqual(node.regionsOwned().regions, [])
+      // Leases are renewed every 200 ms here; their housekeeping job must not wake the node.
+      const watchUntil = Date.now() + 1000
+      while (Date.now() < watchUntil) {
+        assert.equal(node.tickStats().paused, true, 'still paused through lease renewals')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      a.gateway.send({ type: WorldCommand.SubscribeChunks, playerId: viewer.id, chunks: [{ x: 7, z: 7 }] })
+      await waitUntil('the node acquires the region again', () => node.regionsOwned().regions.includes(region), 5000)
+      assert.equal(node.tickStats().paused, false)
+    } finally {
+      a.gateway.link.close('test over')
+      await a.running.stop()
+    }
+  })
+
   void it('drains: a stopping node hands its players to the node placement names next, then stops', async () => {
     const prefix = freshPrefix()
     const a = await startSide(redisServer.url, 'drain-a', prefix)

@@ -158,6 +158,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
 
   const hooks: RegionHooks = {
     enqueue,
+    enqueueQuietly: (job) => { inbox.push(job) },
     lost: (region, reason) => {
       const inRegion = (key: Parameters<typeof regionOfKey>[0]): boolean => regionOfKey(key, config.regionSize) === region
       const dropped = chunks.dropWhere(inRegion)
@@ -246,10 +247,12 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
 
   /**
    * Pause-when-empty (vanilla's pause-when-empty-seconds): true once the node has had no
-   * players, no queued job, no chunk request and no handoff in flight for pauseWhenEmptyS.
+   * players, no queued job, no chunk request, no handoff in flight and no region lease for
+   * pauseWhenEmptyS.
    */
   function emptyLongEnough (now: number): boolean {
-    if (config.pauseWhenEmptyS === 0 || players.count > 0 || inbox.length > 0 || chunks.queuedCount > 0 || pendingTransfers(world) > 0) {
+    // A cluster's node pauses only once it holds no region: idle ones are released after 30 s.
+    if (config.pauseWhenEmptyS === 0 || players.count > 0 || inbox.length > 0 || chunks.queuedCount > 0 || pendingTransfers(world) > 0 || regions.owned().length > 0) {
       emptySince = null
       return false
     }
@@ -362,6 +365,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       }
       state = 'stopping'
       loop?.stop()
+      paused = false
       // One last tick runs the commands already queued (detaches among them) before saving.
       tick()
       for (const player of players.all()) outbox.savePlayer(player.id, snapshotOf(player))

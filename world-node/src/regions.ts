@@ -30,8 +30,10 @@ export interface RegionOwnership {
 
 /** What ownership tells the node (always called inside the tick). */
 export interface RegionHooks {
-  /** Runs a job at the start of the next tick. */
+  /** Runs a job at the start of the next tick (waking a node paused while empty). */
   enqueue (job: () => void): void
+  /** Runs a housekeeping job at the start of the next tick, without waking a paused node. */
+  enqueueQuietly (job: () => void): void
   /** This node stopped owning a region: drop its chunks and subscriptions. */
   lost (region: RegionId, reason: string): void
   /** The owned set changed: tell every gateway. */

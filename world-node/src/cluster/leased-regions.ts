@@ -47,6 +47,8 @@ export class LeasedRegions implements RegionOwnership {
   /** When the last grant of a region failed. */
   readonly #failedAt = new Map<RegionId, number>()
   #hooks: RegionHooks | null = null
+  /** An idle-release job waits for the tick. */
+  #releaseQueued = false
   #members: NodeId[] = []
   #draining = false
   #stopped = false
@@ -222,7 +224,15 @@ export class LeasedRegions implements RegionOwnership {
   }
 
   async #renewAll (): Promise<void> {
-    this.#hooks?.enqueue(() => { this.#releaseIdle() })
+    // Housekeeping: it does not wake a paused node (which holds no region), and one is queued
+    // at a time, so a long pause does not pile them up.
+    if (!this.#releaseQueued) {
+      this.#releaseQueued = true
+      this.#hooks?.enqueueQuietly(() => {
+        this.#releaseQueued = false
+        this.#releaseIdle()
+      })
+    }
     const { leases, nodeId, ttlMs, log } = this.#options
     for (const [region, at] of this.#failedAt) if (at + 10 * ACQUIRE_RETRY_MS < Date.now()) this.#failedAt.delete(region)
     await Promise.all([...this.#owned].map(async ([region, owned]) => {

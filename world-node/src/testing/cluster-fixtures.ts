@@ -40,6 +40,8 @@ export interface SideOptions {
   readonly leaseTtlMs?: number
   readonly tickMs?: number
   readonly idleReleaseMs?: number
+  /** WORLD_PAUSE_WHEN_EMPTY_S (default: the node's own, 60). */
+  readonly pauseWhenEmptyS?: number
 }
 
 /** Links a scripted gateway to a node's link port over TCP and greets it. */
@@ -62,7 +64,8 @@ export async function startSide (redisUrl: string, id: string, prefix: string, o
     WORLD_REGION_SIZE: '1',
     WORLD_LEASE_TTL_MS: String(options.leaseTtlMs ?? 1500),
     WORLD_VIEW_DISTANCE: '2',
-    WORLD_VERSION: VERSION
+    WORLD_VERSION: VERSION,
+    ...(options.pauseWhenEmptyS === undefined ? {} : { WORLD_PAUSE_WHEN_EMPTY_S: String(options.pauseWhenEmptyS) })
   })
   const running = await startDistributedWorldNode(config, {
     logger,
