@@ -135,15 +135,20 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
   let loop: TickLoop | null = null
   /** When the node last became empty (no players, nothing queued or pending), ms; null while not. */
   let emptySince: number | null = null
-  let paused = false
+  let state: 'created' | 'running' | 'stopping' | 'stopped' = 'created'
+  let leaveMetrics = (): void => {}
+
+  /** Work has arrived for the next tick: the loop runs it soon, waking from a pause. */
+  function poke (urgent = false): void {
+    if (loop?.paused === true) log.info({ worldAge: clock.worldAge }, 'ticking resumed')
+    loop?.poke(urgent)
+  }
 
   /** Queues a job for the next tick, waking a paused loop. */
   function enqueue (job: () => void): void {
     inbox.push(job)
-    loop?.poke()
+    poke()
   }
-  let state: 'created' | 'running' | 'stopping' | 'stopped' = 'created'
-  let leaveMetrics = (): void => {}
 
   const chunks: ChunkService = new ChunkService({
     terrain,
@@ -201,10 +206,6 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
 
   function tick (): void {
     const started = performance.now()
-    if (paused) {
-      paused = false
-      log.info({ worldAge: clock.worldAge }, 'ticking resumed')
-    }
     clock.advance()
     if (deps.worldAge !== undefined) {
       // Every node derives the age from one world start, so all gateways see one time.
@@ -233,7 +234,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       tickTime(world)
       if (clock.worldAge % UNLOAD_EVERY_TICKS === 0) chunks.unloadUnwatched((key) => subscriptions.isWatched(key), KEEP_UNWATCHED_CHUNKS)
       if (clock.worldAge % AUTOSAVE_EVERY_TICKS === 0) for (const player of players.all()) outbox.savePlayer(player.id, snapshotOf(player))
-      if (emptyLongEnough(performance.now())) pause()
+      if (emptyLongEnough(started)) pause()
     } catch (err) {
       log.error({ err }, 'tick failed')
     }
@@ -268,7 +269,6 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
   function pause (): void {
     saveWorldAge(world)
     emptySince = null
-    paused = true
     recorder.restart()
     loop?.pause()
     log.info({ worldAge: clock.worldAge, afterS: config.pauseWhenEmptyS }, 'no players: ticking paused until someone joins')
@@ -343,7 +343,7 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
     // The tick due soon runs with these commands, in this wake-up, rather than on its own. A
     // handoff step runs at the next tick's due time even when no other work follows it: the
     // gateway holds the player's input until the step is answered.
-    loop?.poke(HANDOFF_STEPS.has(message.type))
+    poke(HANDOFF_STEPS.has(message.type))
   }
 
   return {
@@ -365,7 +365,6 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
       }
       state = 'stopping'
       loop?.stop()
-      paused = false
       // One last tick runs the commands already queued (detaches among them) before saving.
       tick()
       for (const player of players.all()) outbox.savePlayer(player.id, snapshotOf(player))
@@ -416,8 +415,8 @@ export function createWorldNode (config: WorldNodeConfig, deps: WorldNodeDeps): 
 
     tickStats () {
       return {
-        tps: paused ? 0 : recorder.tps(performance.now()),
-        paused,
+        tps: loop?.paused === true ? 0 : recorder.tps(performance.now()),
+        paused: loop?.paused ?? false,
         tickMsP50: recorder.percentile(0.5),
         tickMsP99: recorder.percentile(0.99),
         players: players.count,

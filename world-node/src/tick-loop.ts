@@ -61,6 +61,8 @@ export interface TickLoop {
    * it.
    */
   pause (): void
+  /** Paused, and not poked since. */
+  readonly paused: boolean
   stop (): void
 }
 
@@ -165,6 +167,9 @@ export function startTickLoop (tick: () => void, intervalMs = TICK_MS, timers: T
       inputMode = false
       workedTicks = 0
       cancel()
+    },
+    get paused () {
+      return paused
     },
     stop () {
       stopped = true
