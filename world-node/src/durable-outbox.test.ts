@@ -58,6 +58,7 @@ void describe('DurableOutbox', () => {
       assert.equal(batches.length, 1, 'the confirmations-only batch wrote nothing')
       assert.deepEqual(await store.loadPlayer(ANN), SNAPSHOT)
     } finally {
+      release() // a failed assertion above must not leave flush() waiting on the held write
       await outbox.flush()
       await store.close()
     }
