@@ -147,6 +147,22 @@ test('bots simulated by different nodes see each other\'s block changes', async 
   await aliceSees
 })
 
+test('/list names the players of every node, whichever node simulates the asker', async () => {
+  const ownerOf = async (bot: Bot): Promise<string | undefined> => {
+    const { x, z } = bot.entity.position
+    const reply = await redisCommand(redis.port, `GET tessera:{r.${Math.floor(x / 16)}.${Math.floor(z / 16)}}:lease`)
+    return /\r\n(.+)\r\n$/.exec(reply)?.[1]
+  }
+  const [aliceNode, bobNode] = [await ownerOf(alice), await ownerOf(bob)]
+  assert.ok(aliceNode !== undefined && bobNode !== undefined && aliceNode !== bobNode, `Alice on ${aliceNode}, Bob on ${bobNode}`)
+  for (const bot of [alice, bob]) {
+    const listed = waitForEvent<[string]>(bot, 'messagestr', 10_000, (text) => /^There (is|are) /.test(text))
+    bot.chat('/list')
+    const [text] = await listed
+    assert.equal(text, 'There are 2 players online: Alice, Bob', `${bot.username} asked`)
+  }
+})
+
 test('1,000 border crossings keep exactly the items carried and exactly one entity', async () => {
   const ownerOfChunk = async (cx: number, cz: number): Promise<string | undefined> =>
     /\r\n(.+)\r\n$/.exec(await redisCommand(redis.port, `GET tessera:{r.${cx}.${cz}}:lease`))?.[1]

@@ -2,7 +2,7 @@
  * Chat Command (signed or not): a command line without its slash, run by the world-node.
  * Account commands (/register, /login, /changepassword) stay in the gateway, and a player in the
  * limbo runs no world command. Operators' commands (/ban, /pardon, /whitelist, /op, /deop) stay
- * in the gateway too (admin-commands/).
+ * in the gateway too (admin-commands/), and so does /list, which needs the whole world's players.
  */
 import { WorldCommand } from '#shared/world-messages.ts'
 import { isAdminCommand, runAdminCommand } from '../admin-commands/table.ts'
@@ -10,6 +10,7 @@ import type { PacketHandler } from '../connection/client-connection.ts'
 import { isAccountCommand, runAccountCommand } from '../limbo/account-commands.ts'
 import { inLimbo, remind } from '../limbo/limbo.ts'
 import { adapt } from '../protocol/serverbound.ts'
+import { isListCommand, runListCommand } from './list-command.ts'
 import { sessionOf } from './session-of.ts'
 
 /** Forwards a command. */
@@ -28,6 +29,10 @@ export const chatCommand: PacketHandler = (client, packet) => {
   }
   if (isAdminCommand(line)) {
     runAdminCommand(client, line)
+    return
+  }
+  if (isListCommand(line)) {
+    runListCommand(client)
     return
   }
   session.send({ type: WorldCommand.RunCommand, playerId: session.playerId, command: line.slice(0, 256) })

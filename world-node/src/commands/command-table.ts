@@ -7,12 +7,11 @@ import type { World } from '../world.ts'
 import { tell, type CommandDefinition } from './command.ts'
 import { gamemodeCommand } from './gamemode.ts'
 import { helpCommand } from './help.ts'
-import { listCommand } from './list.ts'
 import { sayCommand } from './say.ts'
 import { tpCommand } from './tp.ts'
 
-/** Every command the world-node runs. */
-export const COMMANDS: readonly CommandDefinition[] = [helpCommand, listCommand, tpCommand, gamemodeCommand, sayCommand]
+/** Every command the world-node runs (the gateway answers /list itself: gateway/src/play/list-command.ts). */
+export const COMMANDS: readonly CommandDefinition[] = [helpCommand, tpCommand, gamemodeCommand, sayCommand]
 
 const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]))
 const MAX_COMMAND_LENGTH = 256

@@ -1,6 +1,9 @@
 /** /help: the commands this player may run. */
 import { tell, type CommandDefinition } from './command.ts'
 
+/** Commands a gateway answers before they reach a world-node, listed by /help with the others. */
+const GATEWAY_COMMANDS = [{ usage: '/list', description: 'Lists the players online' }]
+
 /** /help */
 export const helpCommand: CommandDefinition = {
   name: 'help',
@@ -9,6 +12,7 @@ export const helpCommand: CommandDefinition = {
   opOnly: false,
   run ({ world, sender, commands }) {
     const usable = commands.filter((command) => !command.opOnly || sender.profile.op)
-    tell(world, sender, ['Commands:', ...usable.map((command) => `${command.usage} - ${command.description}`)].join('\n'))
+    const lines = [...usable, ...GATEWAY_COMMANDS].map((command) => `${command.usage} - ${command.description}`).sort()
+    tell(world, sender, ['Commands:', ...lines].join('\n'))
   }
 }
