@@ -31,6 +31,28 @@ void describe('redis connection factory', () => {
     }
   })
 
+  void test('a failover announced while the client is asking Sentinel for the primary does not end the client', { timeout: 60_000 }, async () => {
+    // ioredis's failover detector disconnects the connector on +switch-master; when that lands
+    // while a reconnect is waiting for Sentinel's answer, ioredis 6 ended the client for good and
+    // failed every queued command with "Connection is closed." (ioredis issue #1683). The detector's
+    // call is made here at exactly that moment: ioredis emits 'connecting' a tick after it started
+    // asking Sentinel.
+    const set = await startReplicaSet({ replicas: 1, sentinels: 1 })
+    const redis = createRedis({ sentinels: parseSentinels(set.sentinelList), name: set.name }, { connectionName: 'test:race' })
+    try {
+      await redis.set('before', '1')
+      const connector = (redis as unknown as { connector: { disconnect (): void } }).connector
+      redis.once('connecting', () => { connector.disconnect() })
+      redis.disconnect(true)
+      assert.equal(await redis.set('during', '2'), 'OK', 'the queued write survived')
+      assert.equal(redis.status, 'ready')
+      assert.equal(await redis.get('before'), '1')
+    } finally {
+      redis.disconnect()
+      await set.stop()
+    }
+  })
+
   void test('through Sentinel, a write issued as the primary dies lands on the promoted replica', { timeout: 60_000 }, async () => {
     const set = await startReplicaSet()
     const redis = createRedis({ sentinels: parseSentinels(set.sentinelList), name: set.name }, { connectionName: 'test:sentinel' })

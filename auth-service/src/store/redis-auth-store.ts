@@ -24,6 +24,7 @@ import { EventEmitter } from 'node:events'
 import { Redis, type ChainableCommander, type RedisOptions } from 'ioredis'
 import type { AuthEvent, Ban } from '#shared/auth-api.ts'
 import { TesseraError } from '#shared/errors.ts'
+import { reconnectThroughFailover } from '#shared/cluster/redis-connection.ts'
 import type { Logger } from '#shared/logger.ts'
 import type { StoreConfig } from '../config.ts'
 import {
@@ -236,7 +237,7 @@ export class RedisAuthStore implements AuthStore {
     const make = (role: 'master' | 'slave', overrides: RedisOptions = {}): Redis => {
       const all: RedisOptions = { ...base, ...overrides }
       if (connection.kind === 'redis') return new Redis(connection.url, all)
-      return new Redis({
+      const client = new Redis({
         ...all,
         sentinels: connection.sentinels.map((s) => ({ host: s.host, port: s.port })),
         name: connection.name,
@@ -247,6 +248,8 @@ export class RedisAuthStore implements AuthStore {
         sentinelRetryStrategy: (attempt: number) => Math.min(100 * attempt, 1000),
         sentinelCommandTimeout: 500
       })
+      reconnectThroughFailover(client)
+      return client
     }
     this.#primary = make('master')
     this.#replica = connection.kind === 'sentinel' ? make('slave', { reconnectOnError: null }) : null

@@ -2,8 +2,8 @@
  * The one way services open Redis: a URL for a single server, or Sentinels and a master name
  * for the replicated setup (DESIGN: Redis primary + replicas + Sentinel). Settings favour fast
  * failover: a short connect timeout, reconnect attempts at most 500 ms apart, Sentinel's
- * +switch-master watched (ioredis failoverDetector), and a command that hits a demoted primary
- * (READONLY) reconnects and is resent. Also the Lua script runner the cluster stores share.
+ * +switch-master watched (ioredis failoverDetector, with reconnectThroughFailover below), and a
+ * command that hits a demoted primary (READONLY) reconnects and is resent. Also the Lua script runner the cluster stores share.
  * Lives in shared/ only because every service needs it and services import nothing else.
  */
 import { createHash } from 'node:crypto'
@@ -48,6 +48,35 @@ export function reconnectDelay (attempt: number): number {
   return Math.min(50 * 2 ** Math.max(0, attempt - 1), MAX_RECONNECT_DELAY_MS)
 }
 
+/** Consecutive connect attempts a failover may abort before the client gives up. */
+const MAX_ABORTED_CONNECTS = 10
+
+/**
+ * ioredis 6's failover detector disconnects the connector when Sentinel announces a new primary
+ * (+switch-master). When that lands while a reconnect is waiting for Sentinel's answer, the
+ * connect attempt rejects with "Connection is closed." and ioredis ends the client for good,
+ * failing every queued command (ioredis issue #1683): a world-node or the auth-service would have
+ * no Redis until restarted. This starts such an attempt over instead (Sentinel then names the
+ * new primary), unless the client is being closed on purpose. It reaches into two ioredis
+ * internals (`connector`, `manuallyClosing`) and does nothing if they are not there.
+ */
+export function reconnectThroughFailover (redis: Redis): void {
+  const internals = redis as unknown as { connector?: { connect?: (...args: unknown[]) => Promise<unknown> }, manuallyClosing?: boolean }
+  const connector = internals.connector
+  const connect = connector?.connect
+  if (connector === undefined || typeof connect !== 'function') return
+  connector.connect = async (...args: unknown[]): Promise<unknown> => {
+    for (let aborted = 0; ; aborted++) {
+      try {
+        return await connect.apply(connector, args)
+      } catch (err) {
+        const abortedByFailover = err instanceof Error && err.message === 'Connection is closed.' && internals.manuallyClosing !== true
+        if (!abortedByFailover || aborted >= MAX_ABORTED_CONNECTS) throw err
+      }
+    }
+  }
+}
+
 /** Opens a connection (ioredis connects in the background and queues commands meanwhile). */
 export function createRedis (target: RedisTarget, options: RedisConnectionOptions = {}): Redis {
   const common: RedisOptions = {
@@ -74,6 +103,7 @@ export function createRedis (target: RedisTarget, options: RedisConnectionOption
       ...((options.sentinelPassword ?? options.password) === undefined ? {} : { sentinelPassword: options.sentinelPassword ?? options.password }),
       ...options.overrides
     })
+  if (!('url' in target)) reconnectThroughFailover(redis)
   const log = options.log
   let failing = false
   redis.on('error', (err: Error) => {
