@@ -55,9 +55,10 @@ const MAX_ABORTED_CONNECTS = 10
  * ioredis 6's failover detector disconnects the connector when Sentinel announces a new primary
  * (+switch-master). When that lands while a reconnect is waiting for Sentinel's answer, the
  * connect attempt rejects with "Connection is closed." and ioredis ends the client for good,
- * failing every queued command (ioredis issue #1683): a world-node or the auth-service would have
- * no Redis until restarted. This starts such an attempt over instead (Sentinel then names the
- * new primary), unless the client is being closed on purpose. It reaches into two ioredis
+ * failing every queued command (the symptom ioredis issue #1683 reports after failovers): a
+ * world-node or the auth-service would have no Redis until restarted. This starts such an
+ * attempt over instead (Sentinel then names the new primary), unless the client is being closed
+ * on purpose. It reaches into two ioredis
  * internals (`connector`, `manuallyClosing`) and does nothing if they are not there.
  */
 export function reconnectThroughFailover (redis: Redis): void {
