@@ -34,9 +34,9 @@ void describe('redis connection factory', () => {
   void test('a failover announced while the client is asking Sentinel for the primary does not end the client', { timeout: 60_000 }, async () => {
     // ioredis's failover detector disconnects the connector on +switch-master; when that lands
     // while a reconnect is waiting for Sentinel's answer, ioredis 6 ended the client for good and
-    // failed every queued command with "Connection is closed." (as ioredis issue #1683 reports). The detector's
-    // call is made here at exactly that moment: ioredis emits 'connecting' a tick after it started
-    // asking Sentinel.
+    // failed every queued command with "Connection is closed." (as ioredis issue #1683 reports).
+    // The detector's call is made here at exactly that moment: ioredis emits 'connecting' a tick
+    // after it started asking Sentinel.
     const set = await startReplicaSet({ replicas: 1, sentinels: 1 })
     const redis = createRedis({ sentinels: parseSentinels(set.sentinelList), name: set.name }, { connectionName: 'test:race' })
     try {

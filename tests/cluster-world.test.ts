@@ -63,6 +63,16 @@ after(async () => {
   await redis?.stop()
 })
 
+/** The world-node leasing chunk cx, cz's region (WORLD_REGION_SIZE 1: each chunk is a region). */
+async function ownerOfChunk (cx: number, cz: number): Promise<string | undefined> {
+  return /\r\n(.+)\r\n$/.exec(await redisCommand(redis.port, `GET tessera:{r.${cx}.${cz}}:lease`))?.[1]
+}
+
+/** The world-node leasing the region that holds a position's block column. */
+async function ownerAt (pos: { readonly x: number, readonly z: number }): Promise<string | undefined> {
+  return await ownerOfChunk(Math.floor(pos.x / 16), Math.floor(pos.z / 16))
+}
+
 /** The y of the first air block above the ground at column x, z (from the bot's loaded chunks). */
 function standingY (bot: Bot, x: number, z: number): number {
   for (let y = 200; y > -64; y--) {
@@ -100,9 +110,7 @@ test('a bot walks across region borders owned by different nodes without noticin
     alice._client.write('position', { x, y, z: start.z, flags: { onGround: true, hasHorizontalCollision: false } })
     await new Promise((resolve) => setTimeout(resolve, 5))
     if (step % 32 === 0) {
-      const region = `r.${Math.floor(Math.floor(x) / 16)}.${Math.floor(Math.floor(start.z) / 16)}`
-      const reply = await redisCommand(redis.port, `GET tessera:{${region}}:lease`)
-      const owner = /\r\n(.+)\r\n$/.exec(reply)?.[1]
+      const owner = await ownerAt({ x, z: start.z })
       if (owner !== undefined) owners.add(owner)
     }
   }
@@ -117,15 +125,11 @@ test('a bot walks across region borders owned by different nodes without noticin
 })
 
 test('bots simulated by different nodes see each other\'s block changes', async () => {
-  const ownerOf = async (pos: Vec3): Promise<string | undefined> => {
-    const reply = await redisCommand(redis.port, `GET tessera:{r.${Math.floor(pos.x / 16)}.${Math.floor(pos.z / 16)}}:lease`)
-    return /\r\n(.+)\r\n$/.exec(reply)?.[1]
-  }
   const bobTarget = bob.entity.position.floored().offset(0, -1, 0)
-  const bobNode = await ownerOf(bobTarget)
+  const bobNode = await ownerAt(bobTarget)
   // Alice steps back chunk by chunk (staying in Bob's view) until a node other than Bob's simulates her.
   alice.physicsEnabled = false
-  for (let back = 0; back < 4 && await ownerOf(alice.entity.position.floored()) === bobNode; back++) {
+  for (let back = 0; back < 4 && await ownerAt(alice.entity.position.floored()) === bobNode; back++) {
     const z = alice.entity.position.z
     for (let i = 0; i < 32; i++) {
       const x = alice.entity.position.x - 0.5
@@ -137,7 +141,7 @@ test('bots simulated by different nodes see each other\'s block changes', async 
   }
   alice.physicsEnabled = true
   const aliceTarget = alice.entity.position.floored().offset(0, -1, 0)
-  const aliceNode = await ownerOf(aliceTarget)
+  const aliceNode = await ownerAt(aliceTarget)
   assert.ok(aliceNode !== undefined && bobNode !== undefined && aliceNode !== bobNode, `Alice on ${aliceNode}, Bob on ${bobNode}`)
   const bobSees = waitUntil('Bob sees Alice\'s dig', () => bob.blockAt(aliceTarget)?.name === 'air', 15_000)
   await alice.dig(alice.blockAt(aliceTarget)!)
@@ -148,12 +152,7 @@ test('bots simulated by different nodes see each other\'s block changes', async 
 })
 
 test('/list names the players of every node, whichever node simulates the asker', async () => {
-  const ownerOf = async (bot: Bot): Promise<string | undefined> => {
-    const { x, z } = bot.entity.position
-    const reply = await redisCommand(redis.port, `GET tessera:{r.${Math.floor(x / 16)}.${Math.floor(z / 16)}}:lease`)
-    return /\r\n(.+)\r\n$/.exec(reply)?.[1]
-  }
-  const [aliceNode, bobNode] = [await ownerOf(alice), await ownerOf(bob)]
+  const [aliceNode, bobNode] = [await ownerAt(alice.entity.position), await ownerAt(bob.entity.position)]
   assert.ok(aliceNode !== undefined && bobNode !== undefined && aliceNode !== bobNode, `Alice on ${aliceNode}, Bob on ${bobNode}`)
   for (const bot of [alice, bob]) {
     const listed = waitForEvent<[string]>(bot, 'messagestr', 10_000, (text) => /^There (is|are) /.test(text))
@@ -164,8 +163,6 @@ test('/list names the players of every node, whichever node simulates the asker'
 })
 
 test('1,000 border crossings keep exactly the items carried and exactly one entity', async () => {
-  const ownerOfChunk = async (cx: number, cz: number): Promise<string | undefined> =>
-    /\r\n(.+)\r\n$/.exec(await redisCommand(redis.port, `GET tessera:{r.${cx}.${cz}}:lease`))?.[1]
   alice.physicsEnabled = false
   const cz = Math.floor(alice.entity.position.z / 16)
   const z = alice.entity.position.z

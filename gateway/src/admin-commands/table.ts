@@ -13,9 +13,9 @@ import { whitelist } from './whitelist.ts'
 
 const ADMIN_COMMANDS: ReadonlyMap<string, AdminCommand> = new Map([['ban', ban], ['pardon', pardon], ['whitelist', whitelist], ['op', op], ['deop', deop]])
 
-/** True when the command line is an admin command (handled here; the caller must drop it). */
-export function isAdminCommand (line: string): boolean {
-  return ADMIN_COMMANDS.has(line.trimStart().split(/\s+/, 1)[0]?.toLowerCase() ?? '')
+/** True for an admin command's name, lower-case (handled here; the caller must drop the line). */
+export function isAdminCommand (name: string): boolean {
+  return ADMIN_COMMANDS.has(name)
 }
 
 /** Runs an admin command; the caller has checked isAdminCommand. */

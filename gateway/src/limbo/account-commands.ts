@@ -15,9 +15,9 @@ const ACCOUNT_COMMANDS = new Set(['register', 'login', 'changepassword'])
 /** Connections with a password request in flight (one at a time). */
 const busy = new WeakSet<ClientConnection>()
 
-/** True when the command line is an account command (handled here; the caller must drop it). */
-export function isAccountCommand (line: string): boolean {
-  return ACCOUNT_COMMANDS.has(line.trimStart().split(/\s+/, 1)[0]?.toLowerCase() ?? '')
+/** True for an account command's name, lower-case (handled here; the caller must drop the line). */
+export function isAccountCommand (name: string): boolean {
+  return ACCOUNT_COMMANDS.has(name)
 }
 
 /** Runs an account command; the caller has checked isAccountCommand. */

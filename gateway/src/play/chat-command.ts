@@ -10,7 +10,7 @@ import type { PacketHandler } from '../connection/client-connection.ts'
 import { isAccountCommand, runAccountCommand } from '../limbo/account-commands.ts'
 import { inLimbo, remind } from '../limbo/limbo.ts'
 import { adapt } from '../protocol/serverbound.ts'
-import { isListCommand, runListCommand } from './list-command.ts'
+import { runListCommand } from './list-command.ts'
 import { sessionOf } from './session-of.ts'
 
 /** Forwards a command. */
@@ -19,7 +19,9 @@ export const chatCommand: PacketHandler = (client, packet) => {
   const session = sessionOf(client)
   const line = command.trim()
   if (session === undefined || line === '') return
-  if (isAccountCommand(line)) {
+  // The command's name, as the account, admin and gateway commands are matched.
+  const name = (line.split(/\s+/, 1)[0] ?? '').toLowerCase()
+  if (isAccountCommand(name)) {
     runAccountCommand(client, line)
     return
   }
@@ -27,11 +29,11 @@ export const chatCommand: PacketHandler = (client, packet) => {
     remind(client)
     return
   }
-  if (isAdminCommand(line)) {
+  if (isAdminCommand(name)) {
     runAdminCommand(client, line)
     return
   }
-  if (isListCommand(line)) {
+  if (name === 'list') {
     runListCommand(client)
     return
   }

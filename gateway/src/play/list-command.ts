@@ -6,11 +6,6 @@
 import type { ClientConnection } from '../connection/client-connection.ts'
 import { say } from '../limbo/messages.ts'
 
-/** True when the command line is /list (handled here; the caller must not forward it). */
-export function isListCommand (line: string): boolean {
-  return line.trimStart().split(/\s+/, 1)[0]?.toLowerCase() === 'list'
-}
-
 /** Tells the player who is online, by name. */
 export function runListCommand (client: ClientConnection): void {
   const names = [...client.ctx.world.playerList.values()].map((entry) => entry.name).sort((a, b) => a.localeCompare(b))

@@ -3,7 +3,8 @@
  * for the replicated setup (DESIGN: Redis primary + replicas + Sentinel). Settings favour fast
  * failover: a short connect timeout, reconnect attempts at most 500 ms apart, Sentinel's
  * +switch-master watched (ioredis failoverDetector, with reconnectThroughFailover below), and a
- * command that hits a demoted primary (READONLY) reconnects and is resent. Also the Lua script runner the cluster stores share.
+ * command that hits a demoted primary (READONLY) reconnects and is resent. Also the Lua script
+ * runner the cluster stores share.
  * Lives in shared/ only because every service needs it and services import nothing else.
  */
 import { createHash } from 'node:crypto'
@@ -58,8 +59,8 @@ const MAX_ABORTED_CONNECTS = 10
  * failing every queued command (the symptom ioredis issue #1683 reports after failovers): a
  * world-node or the auth-service would have no Redis until restarted. This starts such an
  * attempt over instead (Sentinel then names the new primary), unless the client is being closed
- * on purpose. It reaches into two ioredis
- * internals (`connector`, `manuallyClosing`) and does nothing if they are not there.
+ * on purpose. It reaches into two ioredis internals (`connector`, `manuallyClosing`) and does
+ * nothing if they are not there.
  */
 export function reconnectThroughFailover (redis: Redis): void {
   const internals = redis as unknown as { connector?: { connect?: (...args: unknown[]) => Promise<unknown> }, manuallyClosing?: boolean }
