@@ -7,7 +7,7 @@ import { createWorldNode } from './create-world-node.ts'
 import { createEmbeddedWorldStore } from './store/embedded-world-store.ts'
 import type { BlockChangeRecord, WorldStore } from './store/world-store.ts'
 import { makeProfile, ScriptedGateway } from './testing/scripted-gateway.ts'
-import { freshDir, standOnDiggable, startNode, subscribeAround, VERSION } from './testing/world-fixtures.ts'
+import { delegatingStore, freshDir, standOnDiggable, startNode, subscribeAround, VERSION } from './testing/world-fixtures.ts'
 
 /** A store whose block writes wait until the test lets them through; the first one fails. */
 function gatedStore (inner: WorldStore): { store: WorldStore, writeStarted: Promise<void>, release: () => void } {
@@ -16,10 +16,7 @@ function gatedStore (inner: WorldStore): { store: WorldStore, writeStarted: Prom
   let release = (): void => {}
   const released = new Promise<void>((resolve) => { release = resolve })
   let failedOnce = false
-  const store: WorldStore = {
-    loadPlayer: async (id) => await inner.loadPlayer(id),
-    savePlayer: async (id, snapshot) => { await inner.savePlayer(id, snapshot) },
-    loadChunkChanges: async (key) => await inner.loadChunkChanges(key),
+  const store = delegatingStore(inner, {
     async appendBlockChanges (changes: readonly BlockChangeRecord[]) {
       started()
       await released
@@ -28,11 +25,8 @@ function gatedStore (inner: WorldStore): { store: WorldStore, writeStarted: Prom
         throw new Error('store briefly unavailable')
       }
       await inner.appendBlockChanges(changes)
-    },
-    loadMeta: async (key) => await inner.loadMeta(key),
-    saveMeta: async (key, value) => { await inner.saveMeta(key, value) },
-    close: async () => { await inner.close() }
-  }
+    }
+  })
   return { store, writeStarted, release }
 }
 

@@ -6,7 +6,7 @@ import type { PlayerSnapshot } from '#shared/world-messages.ts'
 import { DurableOutbox } from './durable-outbox.ts'
 import { createEmbeddedWorldStore } from './store/embedded-world-store.ts'
 import type { WorldStore, WriteBatch } from './store/world-store.ts'
-import { freshDir } from './testing/world-fixtures.ts'
+import { delegatingStore, freshDir } from './testing/world-fixtures.ts'
 
 const ANN = '00000000-0000-4000-8000-000000000a22' as PlayerId
 
@@ -18,20 +18,13 @@ function heldStore (): { store: WorldStore, batches: WriteBatch[], release: () =
   const batches: WriteBatch[] = []
   let release = (): void => {}
   const released = new Promise<void>((resolve) => { release = resolve })
-  const store: WorldStore = {
-    loadPlayer: async (id) => await inner.loadPlayer(id),
-    savePlayer: async (id, snapshot) => { await inner.savePlayer(id, snapshot) },
-    loadChunkChanges: async (key) => await inner.loadChunkChanges(key),
-    appendBlockChanges: async (changes) => { await inner.appendBlockChanges(changes) },
-    loadMeta: async (key) => await inner.loadMeta(key),
-    saveMeta: async (key, value) => { await inner.saveMeta(key, value) },
-    async writeBatch (batch) {
+  const store = delegatingStore(inner, {
+    async writeBatch (batch: WriteBatch) {
       batches.push(batch)
       await released
       await inner.writeBatch(batch)
-    },
-    close: async () => { await inner.close() }
-  }
+    }
+  })
   return { store, batches, release }
 }
 

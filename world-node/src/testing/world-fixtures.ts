@@ -16,6 +16,7 @@ import { readWorldNodeConfig, type WorldNodeConfig } from '../config.ts'
 import { createWorldNode, type WorldNode } from '../create-world-node.ts'
 import { createGameData } from '../game-data.ts'
 import { createEmbeddedWorldStore, type EmbeddedWorldStore } from '../store/embedded-world-store.ts'
+import type { WorldStore } from '../store/world-store.ts'
 import { createTerrain } from '../terrain/index.ts'
 import { ScriptedGateway } from './scripted-gateway.ts'
 
@@ -131,3 +132,20 @@ export function standOnDiggable (gateway: ScriptedGateway, profile: PlayerProfil
   throw new Error('no diggable column near spawn')
 }
 
+/**
+ * A WorldStore that passes every call to `inner` but those in `overrides` (a test's held or
+ * failing write). `writeBatch` is passed on only when overridden, so a store without it makes
+ * the outbox write call by call.
+ */
+export function delegatingStore (inner: WorldStore, overrides: Partial<WorldStore>): WorldStore {
+  return {
+    loadPlayer: async (id) => await inner.loadPlayer(id),
+    savePlayer: async (id, snapshot) => { await inner.savePlayer(id, snapshot) },
+    loadChunkChanges: async (key) => await inner.loadChunkChanges(key),
+    appendBlockChanges: async (changes) => { await inner.appendBlockChanges(changes) },
+    loadMeta: async (key) => await inner.loadMeta(key),
+    saveMeta: async (key, value) => { await inner.saveMeta(key, value) },
+    close: async () => { await inner.close() },
+    ...overrides
+  }
+}
